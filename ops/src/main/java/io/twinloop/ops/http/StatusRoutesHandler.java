@@ -1,0 +1,73 @@
+package io.twinloop.ops.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Answers {@code GET /health} and {@code GET /metrics}. Both only read counters and flags, so they
+ * are answered on the event loop without blocking.
+ */
+final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final HealthCheck health;
+    private final List<MetricsSource> metrics;
+
+    StatusRoutesHandler(HealthCheck health, List<MetricsSource> metrics) {
+        this.health = health;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        FullHttpResponse response;
+        if (!request.method().equals(HttpMethod.GET)) {
+            response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
+        } else if (path.equals("/health")) {
+            HealthCheck.Status status = health.status();
+            String body = "{\"status\":\"" + (status.healthy() ? "UP" : "DOWN") + "\",\"detail\":\""
+                    + status.detail().replace("\"", "'") + "\"}\n";
+            response = text(status.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    body, "application/json");
+        } else if (path.equals("/metrics")) {
+            PrometheusWriter out = new PrometheusWriter();
+            metrics.forEach(source -> source.writeTo(out));
+            response = text(HttpResponseStatus.OK, out.toString(), "text/plain; version=0.0.4; charset=utf-8");
+        } else {
+            response = text(HttpResponseStatus.NOT_FOUND, "not found: try /health or /metrics\n", "text/plain");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
