@@ -1,0 +1,39 @@
+package io.twinloop.ops.cli;
+
+import io.twinloop.ops.service.TwinloopService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code twinloop run}: the service, until interrupted. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the service: stream stage, inference worker, /health and /metrics."
+                + " Without --bootstrap-servers an embedded Kafka broker is started.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ServiceCliOptions service;
+
+    @Mixin
+    ModelOptions model;
+
+    @Override
+    public Integer call() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (KafkaOptions.Connection connection = kafka.connect();
+             TwinloopService running = TwinloopService.start(
+                     service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
+                     model.createStepper(), model.modelId())) {
+            System.err.printf("twinloop: serving model '%s'; Kafka at %s; http://%s:%d/health and /metrics%n",
+                    model.modelId(), connection.bootstrapServers(), service.httpHost, running.httpPort());
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+package io.twinloop.ops.service;
+
+import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.inference.worker.InferenceWorker;
+import io.twinloop.inference.worker.WorkerMetrics;
+import io.twinloop.ops.http.HealthCheck;
+import io.twinloop.ops.http.StatusServer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The running service: the stream stage (validate, order, align), one inference worker (batch,
+ * step, predict) and the HTTP status port, over one Kafka cluster.
+ */
+public final class TwinloopService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwinloopService.class);
+
+    private final KafkaStreams streams;
+    private final InferenceWorker worker;
+    private final Thread workerThread;
+    private final StatusServer status;
+    private final WorkerMetrics workerMetrics;
+
+    private TwinloopService(KafkaStreams streams, InferenceWorker worker, Thread workerThread, StatusServer status,
+                            WorkerMetrics workerMetrics) {
+        this.streams = streams;
+        this.worker = worker;
+        this.workerThread = workerThread;
+        this.status = status;
+        this.workerMetrics = workerMetrics;
+    }
+
+    /**
+     * Starts every stage. The topics must exist.
+     *
+     * @param stepper the model; the service owns it from now on
+     * @param modelId the id sessions name to be served by this model
+     */
+    public static TwinloopService start(ServiceOptions options, SessionStepper stepper, String modelId)
+            throws InterruptedException {
+        KafkaStreams streams = StreamStage.create(options);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+
+        WorkerMetrics metrics = new WorkerMetrics();
+        InferenceWorker worker = new InferenceWorker(options.bootstrapServers(),
+                options.applicationId() + "-inference", stepper, modelId, metrics);
+        Thread thread = new Thread(worker, "twinloop-inference");
+        thread.setDaemon(true);
+        thread.start();
+
+        HealthCheck health = () -> {
+            if (!streams.state().isRunningOrRebalancing()) {
+                return new HealthCheck.Status(false, "stream stage is " + streams.state());
+            }
+            if (!thread.isAlive()) {
+                return new HealthCheck.Status(false, "inference worker stopped");
+            }
+            return new HealthCheck.Status(true, "stream " + streams.state() + ", inference worker running");
+        };
+        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health,
+                List.of(new ServiceMetrics(metrics, streams)));
+        LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
+                options.bootstrapServers(), options.httpHost(), status.port());
+        return new TwinloopService(streams, worker, thread, status, metrics);
+    }
+
+    /** Waits until the stream stage is running (its tasks assigned). */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("stream stage not running after " + timeout + ": " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public int httpPort() {
+        return status.port();
+    }
+
+    public WorkerMetrics workerMetrics() {
+        return workerMetrics;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        status.close();
+        worker.close();
+        workerThread.join(10_000);
+        streams.close(Duration.ofSeconds(10));
+    }
+}
