@@ -54,10 +54,7 @@ class TwinloopCheckpointTest {
         assertEquals(48, read.units());
         assertEquals(new ArrayList<>(written.tensors().keySet()), new ArrayList<>(read.tensors().keySet()));
         for (TensorData tensor : written.tensors().values()) {
-            TensorData back = read.tensors().get(tensor.key());
-            assertEquals(tensor.dtype(), back.dtype(), tensor.key());
-            assertArrayEquals(tensor.shape(), back.shape(), tensor.key());
-            assertArrayEquals(tensor.bytes(), back.bytes(), tensor.key());
+            assertEquals(tensor, read.tensors().get(tensor.key()), "same key, dtype, shape and bytes");
         }
     }
 
