@@ -1,10 +1,8 @@
 package io.twinloop.stream.align;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.SessionStart;
-import io.twinloop.proto.v1.StimulusFrame;
 import io.twinloop.stream.WallClock;
 import io.twinloop.stream.session.SessionEvent;
 import io.twinloop.stream.session.SessionGate;
@@ -65,10 +63,8 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
         if (event instanceof SessionEvent.Started started) {
             emit(record.withValue(ModelInput.newBuilder().setSessionId(sessionId).setStart(started.start()).build()));
         } else if (event instanceof SessionEvent.FrameAccepted accepted) {
-            StimulusFrame frame = accepted.frame();
-            pending.add(sessionId, new PendingFrames.Pending(frame.getFrameIndex(), frame.getTimestampUs(),
-                    context.currentSystemTimeMs(), record.timestamp(), accepted.raw()));
-            release(sessionId, false);
+            onFrame(sessionId, PendingFrames.Pending.of(accepted.frame(), context.currentSystemTimeMs(),
+                    record.timestamp(), accepted.raw()));
         } else if (event instanceof SessionEvent.TelemetryAccepted telemetry) {
             TelemetryBuffers session = buffersOf(sessionId);
             session.add(telemetry.telemetry());
@@ -79,6 +75,21 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
             buffers.delete(sessionId);
             emit(record.withValue(ModelInput.newBuilder().setSessionId(sessionId).setStop(stopped.stop()).build()));
         }
+    }
+
+    /**
+     * A frame that can leave at once and has nobody ahead of it skips the pending store (and its
+     * changelog); any other frame queues and the queue is released as far as it can go.
+     */
+    private void onFrame(String sessionId, PendingFrames.Pending frame) {
+        SessionState state = sessions.get(sessionId);
+        TelemetryBuffers session = buffersOf(sessionId);
+        if (pending.of(sessionId).isEmpty() && tryRelease(sessionId, state.start(), session, frame, false)) {
+            buffers.put(sessionId, session);
+            return;
+        }
+        pending.add(sessionId, frame);
+        release(sessionId, false);
     }
 
     private void releaseAllSessions() {
@@ -106,23 +117,30 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
             log.error("session {} has waiting frames but no state; they stay queued", sessionId);
             return false;
         }
-        SessionStart start = state.start();
-        TelemetryAligner aligner = new TelemetryAligner(start);
         boolean released = false;
         for (PendingFrames.Pending frame : pending.of(sessionId)) {
-            Optional<AlignedBehaviour> behaviour = start.getIsVirtual()
-                    ? Optional.of(AlignedBehaviour.NEUTRAL)
-                    : aligner.align(frame.timestampUs(), session, force || waitExpired(frame));
-            if (behaviour.isEmpty()) {
+            if (!tryRelease(sessionId, state.start(), session, frame, force)) {
                 break;
             }
-            emit(new Record<>(sessionId, aligned(sessionId, frame, start.getModelId(), behaviour.get()),
-                    frame.recordTimestampMs()));
             pending.remove(sessionId, frame.frameIndex());
-            session.released(frame.timestampUs());
             released = true;
         }
         return released;
+    }
+
+    /** Emits the frame if its behaviour is known or its wait is over; false if it must wait. */
+    private boolean tryRelease(String sessionId, SessionStart start, TelemetryBuffers session,
+                               PendingFrames.Pending frame, boolean force) {
+        Optional<AlignedBehaviour> behaviour = start.getIsVirtual()
+                ? Optional.of(AlignedBehaviour.NEUTRAL)
+                : new TelemetryAligner(start).align(frame.timestampUs(), session, force || waitExpired(frame));
+        if (behaviour.isEmpty()) {
+            return false;
+        }
+        emit(new Record<>(sessionId, aligned(sessionId, frame, start.getModelId(), behaviour.get()),
+                frame.recordTimestampMs()));
+        session.released(frame.timestampUs());
+        return true;
     }
 
     private boolean waitExpired(PendingFrames.Pending frame) {
@@ -132,16 +150,10 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
 
     private static ModelInput aligned(String sessionId, PendingFrames.Pending pending, String modelId,
                                       AlignedBehaviour behaviour) {
-        StimulusFrame frame;
-        try {
-            frame = StimulusFrame.parseFrom(pending.frame());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("stored frame no longer parses", e);
-        }
         return ModelInput.newBuilder()
                 .setSessionId(sessionId)
                 .setFrame(AlignedFrame.newBuilder()
-                        .setFrame(frame)
+                        .setFrame(pending.frame())
                         .setModelId(modelId)
                         .setPupilX(behaviour.pupilX())
                         .setPupilY(behaviour.pupilY())

@@ -1,5 +1,7 @@
 package io.twinloop.stream.align;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.twinloop.proto.v1.StimulusFrame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,15 +24,52 @@ public final class PendingFrames {
     public static final String STORE = "twinloop-pending-frames";
 
     /**
-     * A waiting frame.
-     *
-     * @param frameIndex the frame's index
-     * @param timestampUs its rig time
-     * @param arrivedAtMs wall-clock millis when it reached the aligner (starts its wait)
-     * @param recordTimestampMs its Kafka record timestamp (the wait in stream time)
-     * @param frame the {@code StimulusFrame} bytes as received
+     * A waiting frame: its header fields, and its stored bytes, parsed only when it is released
+     * (the wait check looks at every waiting frame every few milliseconds).
      */
-    public record Pending(long frameIndex, long timestampUs, long arrivedAtMs, long recordTimestampMs, byte[] frame) {
+    public static final class Pending {
+        private static final int HEADER = 4 * Long.BYTES;
+        private final byte[] stored;
+
+        private Pending(byte[] stored) {
+            this.stored = stored;
+        }
+
+        /**
+         * @param arrivedAtMs wall-clock millis when it reached the aligner (starts its wait)
+         * @param recordTimestampMs its Kafka record timestamp (the wait in stream time)
+         * @param frame the {@code StimulusFrame} bytes as received
+         */
+        public static Pending of(StimulusFrame header, long arrivedAtMs, long recordTimestampMs, byte[] frame) {
+            return new Pending(ByteBuffer.allocate(HEADER + frame.length).putLong(header.getFrameIndex())
+                    .putLong(header.getTimestampUs()).putLong(arrivedAtMs).putLong(recordTimestampMs).put(frame)
+                    .array());
+        }
+
+        public long frameIndex() {
+            return ByteBuffer.wrap(stored).getLong(0);
+        }
+
+        /** Rig time of the frame, microseconds. */
+        public long timestampUs() {
+            return ByteBuffer.wrap(stored).getLong(Long.BYTES);
+        }
+
+        public long arrivedAtMs() {
+            return ByteBuffer.wrap(stored).getLong(2 * Long.BYTES);
+        }
+
+        public long recordTimestampMs() {
+            return ByteBuffer.wrap(stored).getLong(3 * Long.BYTES);
+        }
+
+        public StimulusFrame frame() {
+            try {
+                return StimulusFrame.parseFrom(ByteBuffer.wrap(stored, HEADER, stored.length - HEADER));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("stored frame no longer parses", e);
+            }
+        }
     }
 
     private final KeyValueStore<Bytes, byte[]> store;
@@ -40,17 +79,14 @@ public final class PendingFrames {
     }
 
     public void add(String sessionId, Pending pending) {
-        ByteBuffer value = ByteBuffer.allocate(4 * Long.BYTES + pending.frame().length);
-        value.putLong(pending.frameIndex()).putLong(pending.timestampUs()).putLong(pending.arrivedAtMs())
-                .putLong(pending.recordTimestampMs()).put(pending.frame());
-        store.put(key(sessionId, pending.frameIndex()), value.array());
+        store.put(key(sessionId, pending.frameIndex()), pending.stored);
     }
 
     /** The session's waiting frames, lowest index first. */
     public List<Pending> of(String sessionId) {
         List<Pending> frames = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = store.range(key(sessionId, 0), key(sessionId, Long.MAX_VALUE))) {
-            range.forEachRemaining(kv -> frames.add(decode(kv.value)));
+            range.forEachRemaining(kv -> frames.add(new Pending(kv.value)));
         }
         return frames;
     }
@@ -78,16 +114,5 @@ public final class PendingFrames {
         ByteBuffer buffer = ByteBuffer.wrap(key.get());
         int length = buffer.getInt();
         return new String(key.get(), Integer.BYTES, length, StandardCharsets.UTF_8);
-    }
-
-    private static Pending decode(byte[] value) {
-        ByteBuffer buffer = ByteBuffer.wrap(value);
-        long frameIndex = buffer.getLong();
-        long timestampUs = buffer.getLong();
-        long arrivedAtMs = buffer.getLong();
-        long recordTimestampMs = buffer.getLong();
-        byte[] frame = new byte[buffer.remaining()];
-        buffer.get(frame);
-        return new Pending(frameIndex, timestampUs, arrivedAtMs, recordTimestampMs, frame);
     }
 }
