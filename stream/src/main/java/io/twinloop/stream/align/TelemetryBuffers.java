@@ -1,0 +1,87 @@
+package io.twinloop.stream.align;
+
+import io.twinloop.proto.v1.Telemetry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * One session's behaviour samples (eye and treadmill) and the rig time of its last released frame,
+ * which bounds what the buffers must keep. Stored per session so that a restart resumes alignment.
+ */
+public final class TelemetryBuffers {
+    /** Enough for 10 s of treadmill at 100 Hz when no frame comes to prune them. */
+    static final int CAPACITY = 1024;
+    private static final byte VERSION = 1;
+
+    private final SampleBuffer eye = new SampleBuffer(3, CAPACITY);
+    private final SampleBuffer treadmill = new SampleBuffer(1, CAPACITY);
+    private long releasedUpToUs = Long.MIN_VALUE;
+
+    public SampleBuffer eye() {
+        return eye;
+    }
+
+    public SampleBuffer treadmill() {
+        return treadmill;
+    }
+
+    public void add(Telemetry telemetry) {
+        switch (telemetry.getSampleCase()) {
+            case EYE -> eye.add(telemetry.getEye().getTimestampUs(), telemetry.getEye().getPupilX(),
+                    telemetry.getEye().getPupilY(), telemetry.getEye().getPupilRadius());
+            case TREADMILL -> treadmill.add(telemetry.getTreadmill().getTimestampUs(),
+                    telemetry.getTreadmill().getVelocity());
+            default -> throw new IllegalArgumentException("telemetry without sample");
+        }
+    }
+
+    /** Records that a frame at {@code frameTimeUs} went out and drops samples no later frame needs. */
+    public void released(long frameTimeUs) {
+        releasedUpToUs = Math.max(releasedUpToUs, frameTimeUs);
+        eye.pruneBefore(releasedUpToUs);
+        treadmill.pruneBefore(releasedUpToUs);
+    }
+
+    public static Serde<TelemetryBuffers> serde() {
+        Serializer<TelemetryBuffers> serializer = (topic, buffers) -> buffers == null ? null : buffers.toBytes();
+        Deserializer<TelemetryBuffers> deserializer = (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    byte[] toBytes() {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeLong(releasedUpToUs);
+            eye.writeTo(out);
+            treadmill.writeTo(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static TelemetryBuffers fromBytes(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new IllegalStateException("telemetry buffers version " + version + ", expected " + VERSION);
+            }
+            TelemetryBuffers buffers = new TelemetryBuffers();
+            buffers.releasedUpToUs = in.readLong();
+            buffers.eye.readFrom(in);
+            buffers.treadmill.readFrom(in);
+            return buffers;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.twinloop.stream.session;
+
+import io.twinloop.proto.v1.SessionControl;
+import io.twinloop.proto.v1.SessionStop;
+import io.twinloop.proto.v1.StimulusFrame;
+import io.twinloop.proto.v1.Telemetry;
+import io.twinloop.stream.deadletter.DeadLetters;
+import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.stream.deadletter.Rejection;
+import io.twinloop.stream.decode.Inbound;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session registry and the door to the aligner: opens and closes sessions from control records,
+ * and lets a frame or telemetry sample through only if its session is running, the frame has the
+ * session's size and its index is new and increasing.
+ *
+ * <p>A stop whose last frame has not been accepted yet waits (at most {@code stopGrace}, wall
+ * clock) for the missing frames: control and frames travel on different topics, so the stop may be
+ * processed before the rig's last frames. When the grace runs out the session finishes without them.
+ */
+public final class SessionGate implements Processor<String, Inbound<?>, String, Object> {
+    /** Store of {@link SessionState} by session id. */
+    public static final String STORE = "twinloop-sessions";
+    private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
+
+    private final Duration stopGrace;
+    private final String next;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, SessionState> sessions;
+
+    /** @param next name of the processor that receives the {@link SessionEvent}s (the aligner) */
+    public SessionGate(Duration stopGrace, String next) {
+        this.stopGrace = stopGrace;
+        this.next = next;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.sessions = context.getStateStore(STORE);
+        Duration every = stopGrace.dividedBy(10).isZero() ? Duration.ofMillis(1) : stopGrace.dividedBy(10);
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::finishOverdueStops);
+    }
+
+    @Override
+    public void process(Record<String, Inbound<?>> record) {
+        Inbound<?> inbound = record.value();
+        String sessionId = inbound.sessionId();
+        SessionState state = sessions.get(sessionId);
+        if (inbound.message() instanceof SessionControl control) {
+            onControl(record, control, state);
+        } else if (state == null) {
+            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "no running session '" + sessionId + "'"));
+        } else if (inbound.message() instanceof StimulusFrame frame) {
+            onFrame(record, frame, state);
+        } else if (inbound.message() instanceof Telemetry telemetry) {
+            onTelemetry(record, telemetry, state);
+        } else {
+            throw new IllegalArgumentException("unexpected message " + inbound.message().getClass());
+        }
+    }
+
+    private void onControl(Record<String, Inbound<?>> record, SessionControl control, SessionState state) {
+        String sessionId = record.value().sessionId();
+        if (control.hasStart()) {
+            if (state != null) {
+                reject(record, Rejection.of(Reason.INVALID_CONTROL, "session '" + sessionId + "' already started"));
+                return;
+            }
+            sessions.put(sessionId, SessionState.started(control.getStart()));
+            forward(record, new SessionEvent.Started(control.getStart()));
+            return;
+        }
+        if (state == null) {
+            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "stop for no running session '" + sessionId + "'"));
+            return;
+        }
+        if (state.stopRequested()) {
+            reject(record, Rejection.of(Reason.INVALID_CONTROL, "session '" + sessionId + "' already stopping"));
+            return;
+        }
+        SessionState stopping = state.stop(control.getStop().getLastFrameIndex(), context.currentSystemTimeMs());
+        if (stopping.complete()) {
+            finish(sessionId, stopping, record.timestamp());
+        } else {
+            sessions.put(sessionId, stopping);
+        }
+    }
+
+    private void onFrame(Record<String, Inbound<?>> record, StimulusFrame frame, SessionState state) {
+        if (frame.getWidth() != state.start().getWidth() || frame.getHeight() != state.start().getHeight()) {
+            reject(record, Rejection.of(Reason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + " is "
+                    + frame.getWidth() + "x" + frame.getHeight() + ", the session declared "
+                    + state.start().getWidth() + "x" + state.start().getHeight()));
+            return;
+        }
+        Optional<Rejection> refused = state.admit(frame.getFrameIndex());
+        if (refused.isPresent()) {
+            reject(record, refused.get());
+            return;
+        }
+        if (frame.getFrameIndex() > state.lastAccepted() + 1) {
+            log.warn("session {}: frames {}..{} never arrived before frame {}", record.value().sessionId(),
+                    state.lastAccepted() + 1, frame.getFrameIndex() - 1, frame.getFrameIndex());
+        }
+        SessionState accepted = state.accept(frame.getFrameIndex());
+        sessions.put(record.value().sessionId(), accepted);
+        forward(record, new SessionEvent.FrameAccepted(frame, record.value().raw()));
+        if (accepted.complete()) {
+            finish(record.value().sessionId(), accepted, record.timestamp());
+        }
+    }
+
+    private void onTelemetry(Record<String, Inbound<?>> record, Telemetry telemetry, SessionState state) {
+        if (state.start().getIsVirtual()) {
+            reject(record, Rejection.of(Reason.TELEMETRY_FOR_VIRTUAL_SESSION,
+                    "virtual sessions align no telemetry"));
+            return;
+        }
+        forward(record, new SessionEvent.TelemetryAccepted(telemetry));
+    }
+
+    /** Lets the aligner flush and close the session, then forgets it: later records are unknown. */
+    private void finish(String sessionId, SessionState state, long timestamp) {
+        SessionStop stop = SessionStop.newBuilder().setLastFrameIndex(state.stopIndex()).build();
+        context.forward(new Record<>(sessionId, new SessionEvent.Stopped(stop), timestamp), next);
+        sessions.delete(sessionId);
+    }
+
+    private void finishOverdueStops(long wallClockMs) {
+        List<KeyValue<String, SessionState>> overdue = new ArrayList<>();
+        try (KeyValueIterator<String, SessionState> all = sessions.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value.stopRequested() && wallClockMs - kv.value.stopRequestedAtMs() >= stopGrace.toMillis()) {
+                    overdue.add(kv);
+                }
+            });
+        }
+        for (KeyValue<String, SessionState> kv : overdue) {
+            log.warn("session {}: stopping without frames {}..{} after waiting {}", kv.key,
+                    kv.value.lastAccepted() + 1, kv.value.stopIndex(), stopGrace);
+            finish(kv.key, kv.value, wallClockMs);
+        }
+    }
+
+    private void forward(Record<String, Inbound<?>> record, SessionEvent event) {
+        context.forward(record.withValue(event), next);
+    }
+
+    private void reject(Record<String, Inbound<?>> record, Rejection rejection) {
+        DeadLetters.reject(context, record, record.value().sessionId(), record.value().raw(), rejection);
+    }
+}

@@ -1,0 +1,50 @@
+package io.twinloop.stream.validate;
+
+import io.twinloop.proto.v1.SessionControl;
+import io.twinloop.proto.v1.SessionStart;
+import io.twinloop.proto.v1.Standardisation;
+import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.stream.deadletter.Rejection;
+import java.util.Optional;
+
+/**
+ * A start must let us standardise behaviour and check frame sizes: finite means, finite standard
+ * deviations above zero (we divide by them), a model id and a positive frame size.
+ */
+public final class ControlValidator implements Validator<SessionControl> {
+    @Override
+    public Optional<Rejection> check(SessionControl control) {
+        return switch (control.getCommandCase()) {
+            case START -> checkStart(control.getStart());
+            case STOP -> control.getStop().getLastFrameIndex() < -1
+                    ? invalid("stop with last_frame_index " + control.getStop().getLastFrameIndex())
+                    : Optional.empty();
+            default -> invalid("neither start nor stop");
+        };
+    }
+
+    private static Optional<Rejection> checkStart(SessionStart start) {
+        if (start.getModelId().isEmpty()) {
+            return invalid("start without model_id");
+        }
+        if (start.getWidth() <= 0 || start.getHeight() <= 0) {
+            return invalid("start with frame size " + start.getWidth() + "x" + start.getHeight());
+        }
+        Optional<Rejection> bad = stats("pupil_x", start.getPupilX());
+        bad = bad.isPresent() ? bad : stats("pupil_y", start.getPupilY());
+        bad = bad.isPresent() ? bad : stats("pupil_radius", start.getPupilRadius());
+        return bad.isPresent() ? bad : stats("treadmill_velocity", start.getTreadmillVelocity());
+    }
+
+    private static Optional<Rejection> stats(String name, Standardisation s) {
+        if (!Float.isFinite(s.getMean()) || !Float.isFinite(s.getStd()) || s.getStd() <= 0) {
+            return invalid("start with " + name + " mean " + s.getMean() + ", std " + s.getStd()
+                    + " (need finite mean and std > 0)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> invalid(String detail) {
+        return Optional.of(Rejection.of(Reason.INVALID_CONTROL, detail));
+    }
+}

@@ -1,0 +1,32 @@
+package io.twinloop.stream.validate;
+
+import io.twinloop.proto.v1.Telemetry;
+import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.stream.deadletter.Rejection;
+import java.util.Optional;
+
+/**
+ * A telemetry record must hold one sample with finite values. A non-finite sample is dropped as a
+ * whole: interpolating through it would smear NaN into every neighbouring frame.
+ */
+public final class TelemetryValidator implements Validator<Telemetry> {
+    @Override
+    public Optional<Rejection> check(Telemetry telemetry) {
+        return switch (telemetry.getSampleCase()) {
+            case EYE -> finite("eye sample at " + telemetry.getEye().getTimestampUs() + " us",
+                    telemetry.getEye().getPupilX(), telemetry.getEye().getPupilY(), telemetry.getEye().getPupilRadius());
+            case TREADMILL -> finite("treadmill sample at " + telemetry.getTreadmill().getTimestampUs() + " us",
+                    telemetry.getTreadmill().getVelocity());
+            default -> Optional.of(Rejection.of(Reason.INVALID_TELEMETRY, "neither eye nor treadmill sample"));
+        };
+    }
+
+    private static Optional<Rejection> finite(String what, float... values) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return Optional.of(Rejection.of(Reason.NON_FINITE_TELEMETRY, what + " has value " + value));
+            }
+        }
+        return Optional.empty();
+    }
+}
