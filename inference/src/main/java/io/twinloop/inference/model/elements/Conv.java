@@ -89,14 +89,14 @@ public final class Conv implements Projection {
             NDArray weight = params.take(path + ".weights." + s, shape,
                     (m, sh) -> m.randomUniform(-bound, bound, sh));
             if (b.wnorm) {
-                int[] axes = {1, 2, 3, 4};
-                NDArray centred = weight.sub(weight.mean(axes, true));
-                NDArray variance = centred.square().mean(axes, true);
-                NDArray scale = variance.mul(fanIn).add(b.eps).pow(-0.5);
+                // statistics per output channel: [O, fanIn] rows (DJL means over one axis at a time)
+                NDArray rows = weight.reshape(b.outChannels, fanIn);
+                NDArray centred = rows.sub(rows.mean(new int[] {1}, true));
+                NDArray scale = centred.square().mean(new int[] {1}, true).mul(fanIn).add(b.eps).pow(-0.5);
                 if (hasGain) {
                     float init = b.gain.floatValue();
                     NDArray gain = params.take(path + ".gains." + s, groupShape, (m, sh) -> m.full(sh, init));
-                    scale = scale.mul(gain.reshape(b.outChannels, 1, 1, 1, 1));
+                    scale = scale.mul(gain.reshape(b.outChannels, 1));
                 }
                 weight = centred.mul(scale);
             }

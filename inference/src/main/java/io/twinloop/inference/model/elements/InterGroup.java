@@ -61,15 +61,17 @@ public final class InterGroup implements Projection {
         for (int s = 0; s < streams; s++) {
             NDArray weight = params.take(path + ".weights." + s, new Shape(groups, groups - 1, groupOut, groupIn),
                     (m, sh) -> m.randomUniform(-bound, bound, sh));
-            int[] axes = {1, 3};
-            NDArray centred = weight.sub(weight.mean(axes, true));
-            NDArray scale = centred.square().mean(axes, true).mul(fanIn).add(1e-5).pow(-0.5);
+            // statistics per output channel over all other groups' inputs: rows [G, O/G, fanIn]
+            NDArray rows = weight.transpose(0, 2, 1, 3).reshape(groups, groupOut, fanIn);
+            NDArray centred = rows.sub(rows.mean(new int[] {2}, true));
+            NDArray scale = centred.square().mean(new int[] {2}, true).mul(fanIn).add(1e-5).pow(-0.5);
             if (gain != null) {
                 float init = gain.floatValue();
                 NDArray g = params.take(path + ".gains." + s, new Shape(groups, groupOut), (m, sh) -> m.full(sh, init));
-                scale = scale.mul(g.reshape(groups, 1, groupOut, 1));
+                scale = scale.mul(g.reshape(groups, groupOut, 1));
             }
-            NDArray standardised = centred.mul(scale);
+            NDArray standardised = centred.mul(scale)
+                    .reshape(groups, groupOut, groups - 1, groupIn).transpose(0, 2, 1, 3);
             streamWeights.add(blockLayout(standardised, groups).reshape(outChannels, inChannels, 1, 1));
         }
         this.allWeights = streams == 1 ? streamWeights.get(0) : NDArrays.concat(new NDList(streamWeights), 0);
