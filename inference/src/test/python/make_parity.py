@@ -113,7 +113,8 @@ PUBLISHED_CVT = dict(in_channels=256, out_channels=128, hidden_channels=256, com
 
 
 def core_case(name, core, N, T, H, W, stream, params=True, seed=2):
-    """Steps the core from reset over T frames of seeded random inputs, all streams and one stream."""
+    """Steps the core from reset over T frames of seeded random inputs, all streams and one stream.
+    The feedforward's outputs are saved too when params are (the small cases)."""
     out = os.path.join(RESOURCES, name)
     os.makedirs(out, exist_ok=True)
     core.eval()
@@ -128,13 +129,15 @@ def core_case(name, core, N, T, H, W, stream, params=True, seed=2):
     feedforward = []
     hook = core.feedforward.register_forward_hook(lambda m, i, o: feedforward.append(o))
     y = frames(core, [(perspective[t], modulation[t]) for t in range(T)], None)
-    save(out, "feedforward_all", torch.stack(feedforward))
+    if params:
+        save(out, "feedforward_all", torch.stack(feedforward))
     save(out, "core_all", torch.stack(y))
     feedforward.clear()
     p = perspective[:, :, stream * P:(stream + 1) * P]
     m = modulation[:, :, stream * M:(stream + 1) * M]
     y = frames(core, [(p[t], m[t]) for t in range(T)], stream)
-    save(out, f"feedforward_s{stream}", torch.stack(feedforward))
+    if params:
+        save(out, f"feedforward_s{stream}", torch.stack(feedforward))
     save(out, f"core_s{stream}", torch.stack(y))
     hook.remove()
 
