@@ -90,6 +90,70 @@ def elements_case():
         save(out, f"mlp_y_{tag}", frames(root.mlp, [(part(m, 2),)], stream)[0])
 
 
+def build_core(config, recurrent, perspectives=1, modulations=16, streams=4):
+    """A core as fnn/microns/build.py builds it; config mirrors CoreConfig in Java."""
+    from fnn.model.feedforwards import InputDense
+    from fnn.model.recurrents import CvtLstm, ConvLstm
+    from fnn.model.cores import FeedforwardRecurrent
+
+    feedforward = InputDense(**config)
+    recurrent = CvtLstm(**recurrent) if "common_channels" in recurrent else ConvLstm(**recurrent)
+    core = FeedforwardRecurrent(feedforward=feedforward, recurrent=recurrent)
+    core._init(perspectives=perspectives, modulations=modulations, streams=streams)
+    return core
+
+
+SMALL = dict(input_spatial=6, input_stride=2, block_channels=[8, 16, 32], block_groups=[1, 2, 4],
+             block_layers=[2, 2, 2], block_temporals=[3, 3, 3], block_spatials=[3, 3, 3], block_pools=[2, 2, 1],
+             out_channels=32, nonlinear="gelu")
+PUBLISHED = dict(SMALL, block_channels=[32, 64, 128], out_channels=128)
+SMALL_CVT = dict(in_channels=64, out_channels=32, hidden_channels=64, common_channels=128, groups=8, spatial=3)
+SMALL_CONV = dict(in_channels=64, out_channels=32, hidden_channels=64, groups=8, spatial=3)
+PUBLISHED_CVT = dict(in_channels=256, out_channels=128, hidden_channels=256, common_channels=512, groups=8, spatial=3)
+
+
+def core_case(name, core, N, T, H, W, stream, params=True, seed=2):
+    """Steps the core from reset over T frames of seeded random inputs, all streams and one stream.
+    The feedforward's outputs are saved too when params are (the small cases)."""
+    out = os.path.join(RESOURCES, name)
+    os.makedirs(out, exist_ok=True)
+    core.eval()
+    if params:
+        save_params(core, out, prefix="core.")
+    S, P, M = core.streams, core.perspectives, core.modulations
+    gen = torch.Generator().manual_seed(seed)
+    perspective = torch.randn(T, N, S * P, H, W, generator=gen)
+    modulation = torch.randn(T, N, S * M, generator=gen)
+    save(out, "perspective", perspective)
+    save(out, "modulation", modulation)
+    feedforward = []
+    hook = core.feedforward.register_forward_hook(lambda m, i, o: feedforward.append(o))
+    y = frames(core, [(perspective[t], modulation[t]) for t in range(T)], None)
+    if params:
+        save(out, "feedforward_all", torch.stack(feedforward))
+    save(out, "core_all", torch.stack(y))
+    feedforward.clear()
+    p = perspective[:, :, stream * P:(stream + 1) * P]
+    m = modulation[:, :, stream * M:(stream + 1) * M]
+    y = frames(core, [(p[t], m[t]) for t in range(T)], stream)
+    if params:
+        save(out, f"feedforward_s{stream}", torch.stack(feedforward))
+    save(out, f"core_s{stream}", torch.stack(y))
+    hook.remove()
+
+
 if __name__ == "__main__":
     sys.path.insert(0, sys.argv[1])
     elements_case()
+    torch.manual_seed(3)
+    small = build_core(SMALL, SMALL_CVT)
+    jitter(small, 4)
+    core_case("core-parity-small", small, N=2, T=3, H=32, W=48, stream=2)
+    torch.manual_seed(5)
+    small = build_core(SMALL, SMALL_CONV)
+    jitter(small, 6)
+    core_case("core-parity-small-convlstm", small, N=2, T=3, H=32, W=48, stream=2)
+    if len(sys.argv) > 2:
+        published = build_core(PUBLISHED, PUBLISHED_CVT)
+        published.load_state_dict({k[len("core."):]: v for k, v in torch.load(sys.argv[2]).items()})
+        core_case("core-parity-published", published, N=1, T=3, H=64, W=96, stream=1, params=False)

@@ -69,6 +69,27 @@ public record TensorData(String key, DType dtype, long[] shape, ByteBuffer data)
         return out;
     }
 
+    /** @return the values of any dtype as float64 (bool as 0/1), for checks and statistics */
+    public double[] asDoubles() {
+        int n = Math.toIntExact(numel());
+        double[] out = new double[n];
+        ByteBuffer b = data();
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (dtype) {
+                case FLOAT32 -> b.getFloat();
+                case FLOAT64 -> b.getDouble();
+                case FLOAT16 -> HalfFloat.toFloat(b.getShort());
+                case BFLOAT16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+                case INT64 -> b.getLong();
+                case INT32 -> b.getInt();
+                case INT16 -> b.getShort();
+                case INT8 -> b.get();
+                case UINT8, BOOL -> b.get() & 0xff;
+            };
+        }
+        return out;
+    }
+
     /** @return the raw bytes (one per element for bool, uint8, int8) */
     public byte[] bytes() {
         byte[] out = new byte[data.remaining()];

@@ -24,10 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public final class ParityResources {
 
+    private final String caseName;
     private final Path dir;
     private final NDManager manager;
 
     public ParityResources(String caseName, NDManager manager) {
+        this.caseName = caseName;
         try {
             this.dir = Path.of(ParityResources.class.getResource("/" + caseName).toURI());
         } catch (URISyntaxException e) {
@@ -72,6 +74,11 @@ public final class ParityResources {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return caseName;
     }
 
     /** Asserts equal shapes and max |expected - actual| &lt;= tol; returns the max error. */
