@@ -1,0 +1,94 @@
+package io.twinloop.inference.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Bilinear sampling of a feature map at continuous positions: torch's {@code grid_sample} with
+ * {@code mode="bilinear", align_corners=False}, which DJL does not offer.
+ *
+ * <p>A grid point (x, y) in [-1, 1] addresses the map's outer pixel edges: x = -1 is the left edge
+ * of pixel 0 and x = 1 the right edge of pixel W-1, so the pixel coordinate is ((x + 1) W - 1) / 2.
+ * The four pixels around it are gathered and weighted by their bilinear areas; a pixel outside the
+ * map contributes zero ({@link Padding#ZEROS}), or the coordinate is first clamped onto the map so
+ * that the border pixels extend outwards ({@link Padding#BORDER}).
+ */
+public final class GridSampler {
+
+    /** What lies outside the sampled map. */
+    public enum Padding {
+        /** zeros: torch's {@code padding_mode="zeros"} */
+        ZEROS,
+        /** the nearest border pixel: torch's {@code padding_mode="border"} */
+        BORDER
+    }
+
+    private GridSampler() {
+    }
+
+    /**
+     * @param input   [N, C, H, W]
+     * @param grid    [N, H', W', 2], (x, y) in [-1, 1]
+     * @param padding what lies outside the map
+     * @return [N, C, H', W']
+     */
+    public static NDArray sample(NDArray input, NDArray grid, Padding padding) {
+        Shape in = input.getShape();
+        long n = in.get(0);
+        long channels = in.get(1);
+        long height = in.get(2);
+        long width = in.get(3);
+        long outHeight = grid.getShape().get(1);
+        long outWidth = grid.getShape().get(2);
+
+        // [N, H'*W'] pixel coordinates
+        NDArray x = pixelCoordinate(grid.get(new NDIndex("..., 0")), width, padding).reshape(n, -1);
+        NDArray y = pixelCoordinate(grid.get(new NDIndex("..., 1")), height, padding).reshape(n, -1);
+
+        NDArray x0 = x.floor();
+        NDArray y0 = y.floor();
+        NDArray x1 = x0.add(1);
+        NDArray y1 = y0.add(1);
+        // bilinear areas, written as torch computes them (distances to the opposite corner)
+        NDArray wx0 = x1.sub(x);
+        NDArray wx1 = x.sub(x0);
+        NDArray wy0 = y1.sub(y);
+        NDArray wy1 = y.sub(y0);
+
+        NDArray flat = input.reshape(n, channels, height * width);
+        NDArray out = corner(flat, x0, y0, wx0.mul(wy0), height, width)
+                .add(corner(flat, x1, y0, wx1.mul(wy0), height, width))
+                .add(corner(flat, x0, y1, wx0.mul(wy1), height, width))
+                .add(corner(flat, x1, y1, wx1.mul(wy1), height, width));
+        return out.reshape(n, channels, outHeight, outWidth);
+    }
+
+    /** Normalised [-1, 1] to pixel coordinate, align_corners=False; clamped onto the map for BORDER. */
+    private static NDArray pixelCoordinate(NDArray normalised, long size, Padding padding) {
+        NDArray pixel = normalised.add(1).mul(size).sub(1).div(2);
+        return padding == Padding.BORDER ? pixel.clip(0, size - 1) : pixel;
+    }
+
+    /**
+     * One corner's weighted contribution; pixels outside the map get weight 0.
+     *
+     * @param flat   [N, C, H*W]
+     * @param px     [N, K] integer-valued pixel column
+     * @param py     [N, K] integer-valued pixel row
+     * @param weight [N, K]
+     * @return [N, C, K]
+     */
+    private static NDArray corner(NDArray flat, NDArray px, NDArray py, NDArray weight, long height, long width) {
+        NDArray inside = px.gte(0).logicalAnd(px.lte(width - 1))
+                .logicalAnd(py.gte(0)).logicalAnd(py.lte(height - 1));
+        NDArray maskedWeight = weight.mul(inside.toType(DataType.FLOAT32, false));
+        NDArray index = py.clip(0, height - 1).mul(width).add(px.clip(0, width - 1))
+                .toType(DataType.INT64, false);
+        Shape flatShape = flat.getShape();
+        NDArray broadcastIndex = index.expandDims(1)
+                .broadcast(flatShape.get(0), flatShape.get(1), index.getShape().get(1));
+        return flat.gather(broadcastIndex, 2).mul(maskedWeight.expandDims(1));
+    }
+}
