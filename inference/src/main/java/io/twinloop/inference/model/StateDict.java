@@ -80,6 +80,11 @@ public final class StateDict {
         return value;
     }
 
+    /** @return a loaded tensor without taking it (null if absent): to read sizes before building */
+    public NDArray peek(String key) {
+        return loaded.get(key);
+    }
+
     /** @throws CheckpointException listing every loaded key that no module took */
     public void requireAllUsed() {
         Set<String> extra = new TreeSet<>(loaded.keySet());

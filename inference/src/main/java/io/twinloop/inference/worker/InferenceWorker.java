@@ -195,7 +195,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     }
 
     /** Decodes the frame's pixels to [0, 1] floats, row-major [height, width]. */
-    static FrameInput toFrameInput(AlignedFrame aligned) {
+    public static FrameInput toFrameInput(AlignedFrame aligned) {
         StimulusFrame frame = aligned.getFrame();
         int n = frame.getWidth() * frame.getHeight();
         float[] pixels = new float[n];

@@ -5,6 +5,8 @@ import io.twinloop.inference.worker.InferenceWorker;
 import io.twinloop.inference.worker.WorkerMetrics;
 import io.twinloop.ops.http.HealthCheck;
 import io.twinloop.ops.http.StatusServer;
+import io.twinloop.stream.StreamConfig;
+import io.twinloop.stream.TwinloopStreams;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +45,9 @@ public final class TwinloopService implements AutoCloseable {
      */
     public static TwinloopService start(ServiceOptions options, SessionStepper stepper, String modelId)
             throws InterruptedException {
-        KafkaStreams streams = StreamStage.create(options);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        KafkaStreams streams = TwinloopStreams.create(
+                StreamConfig.of(options.bootstrapServers(), options.applicationId(), options.stateDir())
+                        .withMaxWait(options.telemetryMaxWait()));
         streams.start();
 
         WorkerMetrics metrics = new WorkerMetrics();

@@ -1,0 +1,84 @@
+package io.twinloop.ops.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.twinloop.inference.model.Network;
+import io.twinloop.inference.model.NetworkLoader;
+import io.twinloop.inference.session.BatchedSessionStepper;
+import io.twinloop.inference.session.SessionStepper;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which model serves: checkpoint files, or a named configuration with seeded initial weights. */
+public final class ModelOptions {
+
+    @Option(names = "--params", paramLabel = "FILE",
+            description = "checkpoint files: fnn's params_core.pt plus a mouse's params_<session>_<scan>.pt"
+                    + " (torch.save), or one .twinloop file; without them the model is initialised from --seed")
+    List<Path> params = new ArrayList<>();
+
+    @Option(names = "--model-config", defaultValue = "small",
+            description = "architecture: small (CPU-friendly widths) or published (Wang et al. 2025) (default: ${DEFAULT-VALUE})")
+    String configName;
+
+    @Option(names = "--units", defaultValue = "1000",
+            description = "neurons of an initialised model; a checkpoint brings its own (default: ${DEFAULT-VALUE})")
+    int units;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of an initialised model (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--model-id", defaultValue = "twin",
+            description = "the id sessions name in their start message to be served by this model (default: ${DEFAULT-VALUE})")
+    String modelId;
+
+    /** @return the network, its parameters owned by {@code manager} */
+    public Network createNetwork(NDManager manager) {
+        return params.isEmpty()
+                ? NetworkLoader.initialise(manager, configName, units, seed)
+                : NetworkLoader.load(manager, configName, params);
+    }
+
+    /** @return a stepper over a new network, which owns its own manager */
+    public SessionStepper createStepper() {
+        NDManager manager = NDManager.newBaseManager();
+        Network network = createNetwork(manager);
+        BatchedSessionStepper stepper = new BatchedSessionStepper(network);
+        return new SessionStepper() {
+            public void open(String id) {
+                stepper.open(id);
+            }
+
+            public void reset(String id) {
+                stepper.reset(id);
+            }
+
+            public void close(String id) {
+                stepper.close(id);
+            }
+
+            public boolean isOpen(String id) {
+                return stepper.isOpen(id);
+            }
+
+            public int units() {
+                return stepper.units();
+            }
+
+            public List<float[]> step(List<FrameInput> frames) {
+                return stepper.step(frames);
+            }
+
+            public void close() {
+                stepper.close();
+                manager.close();
+            }
+        };
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+}
