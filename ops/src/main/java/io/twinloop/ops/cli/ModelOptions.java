@@ -19,8 +19,9 @@ public final class ModelOptions {
                     + " (torch.save), or one .twinloop file; without them the model is initialised from --seed")
     List<Path> params = new ArrayList<>();
 
-    @Option(names = "--model-config", defaultValue = "small",
-            description = "architecture: small (CPU-friendly widths) or published (Wang et al. 2025) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model-config",
+            description = "architecture: small (CPU-friendly widths) or published (Wang et al. 2025);"
+                    + " default: published for torch.save checkpoints (fnn's), small for an initialised model")
     String configName;
 
     @Option(names = "--units", defaultValue = "1000",
@@ -37,8 +38,8 @@ public final class ModelOptions {
     /** @return the network, its parameters owned by {@code manager} */
     public Network createNetwork(NDManager manager) {
         return params.isEmpty()
-                ? NetworkLoader.initialise(manager, configName, units, seed)
-                : NetworkLoader.load(manager, configName, params);
+                ? NetworkLoader.initialise(manager, configName == null ? "small" : configName, units, seed)
+                : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
     }
 
     /** @return a stepper over a new network, which owns its own manager */

@@ -50,6 +50,7 @@ public final class TwinloopService implements AutoCloseable {
                         .withMaxWait(options.telemetryMaxWait()));
         streams.start();
 
+        warmUp(stepper);
         WorkerMetrics metrics = new WorkerMetrics();
         InferenceWorker worker = new InferenceWorker(options.bootstrapServers(),
                 options.applicationId() + "-inference", stepper, modelId, metrics);
@@ -71,6 +72,25 @@ public final class TwinloopService implements AutoCloseable {
         LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
                 options.bootstrapServers(), options.httpHost(), status.port());
         return new TwinloopService(streams, worker, thread, status, metrics);
+    }
+
+    /**
+     * Steps a throw-away session a few times so that libtorch's one-time set-up (kernel selection,
+     * allocator growth) happens before the first rig frame, not during it.
+     */
+    private static void warmUp(SessionStepper stepper) {
+        String session = "__twinloop_warmup__";
+        int height = 144;
+        int width = 256;
+        stepper.open(session);
+        try {
+            for (int i = 0; i < 3; i++) {
+                stepper.step(List.of(new SessionStepper.FrameInput(session, new float[height * width], height, width,
+                        new float[2], new float[2])));
+            }
+        } finally {
+            stepper.close(session);
+        }
     }
 
     /** Waits until the stream stage is running (its tasks assigned). */
