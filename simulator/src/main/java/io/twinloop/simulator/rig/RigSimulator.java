@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A rig running N sessions at once: per session a start, frames at the display rate, eye and
  * treadmill samples each on its own clock and each published at its own time, and a stop with the
  * last frame index. One thread walks a single queue of absolute deadlines (earliest first), so the
- * records of all sessions interleave as they would on real rigs and lateness never accumulates.
+ * records of all sessions interleave as they would on real rigs and lateness never accumulates; a
+ * second thread renders each session's next frame ahead of its deadline.
  * Records go to a {@link RigSink}: Kafka via {@link KafkaRigSink}, or anything else in tests.
  */
 public final class RigSimulator {
@@ -22,6 +25,12 @@ public final class RigSimulator {
     private final RigClock clock;
     private final Map<String, SessionRun> sessions = new LinkedHashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>();
+    /** Renders frames ahead of their deadlines, off the publishing thread. */
+    private final ExecutorService renderer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "rig-renderer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean stopRequested;
     private volatile boolean started;
     private long sequence;
@@ -70,8 +79,9 @@ public final class RigSimulator {
         SessionRun.Scheduler scheduler = (nanos, session, kind) -> queue.add(new Due(nanos, sequence++, session, kind));
         for (SessionPlan plan : plans) {
             long offset = config.sessionStaggerMicros() == 0 ? 0 : stagger.nextLong(config.sessionStaggerMicros() * 1000);
-            SessionRun session = new SessionRun(plan, config, clock, scheduler, offset, rigEpochMicros);
+            SessionRun session = new SessionRun(plan, config, clock, scheduler, renderer, offset, rigEpochMicros);
             session.prepareNextFrame(); // frame 0 before the clock starts: the first deadlines are met
+            session.awaitPreparedFrame();
             synchronized (sessions) {
                 sessions.put(plan.sessionId(), session);
             }
@@ -95,6 +105,7 @@ public final class RigSimulator {
                 due.session().publish(due.kind(), sink, due.nanos());
             }
         } finally {
+            renderer.shutdownNow();
             sink.flush();
         }
         return report();

@@ -17,6 +17,8 @@ import io.twinloop.simulator.behaviour.SignalStatistics;
 import io.twinloop.simulator.stimuli.FrameGeometry;
 import io.twinloop.simulator.stimuli.FramePixels;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +47,7 @@ final class SessionRun {
     private final MouseBehaviour eyeSource;
     private final MouseBehaviour treadmillSource;
     private final float[] luminance;
+    private final Executor renderer;
 
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong eyeSamplesSent = new AtomicLong();
@@ -53,7 +56,7 @@ final class SessionRun {
 
     private volatile boolean stopRequested;
     private long nextFrame;
-    private ByteString preparedPixels;
+    private CompletableFuture<ByteString> preparedPixels;
     private long preparedFrame = -1;
     private long eyeIndex;
     private long nextEyeNanos;
@@ -69,8 +72,9 @@ final class SessionRun {
     private long lastTreadmillNanos = Long.MIN_VALUE;
     private long stopNanos;
 
-    SessionRun(SessionPlan plan, RigConfig config, RigClock clock, Scheduler scheduler, long startNanos,
-               long rigEpochMicros) {
+    SessionRun(SessionPlan plan, RigConfig config, RigClock clock, Scheduler scheduler, Executor renderer,
+               long startNanos, long rigEpochMicros) {
+        this.renderer = renderer;
         this.plan = plan;
         this.config = config;
         this.clock = clock;
@@ -158,19 +162,30 @@ final class SessionRun {
     }
 
     /**
-     * Renders the next frame now, in the gap before its deadline, so that publishing on time costs
-     * nothing. The simulator calls it once before the clock starts, to render frame 0 (and warm up).
+     * Starts rendering the next frame on the render thread, well before its deadline, so that
+     * publishing on time costs nothing and a slow frame (a new scene) does not delay telemetry.
+     * Frames of one session render one after another: the next starts after this one is published.
      */
     void prepareNextFrame() {
         if (nextFrame >= plan.frames()) {
             return;
         }
-        plan.stimulus().render(nextFrame, luminance);
-        byte[] pixels = config.pixelFormat() == PixelFormat.GRAY8
-                ? FramePixels.toGray8(luminance)
-                : FramePixels.toFloat32LittleEndian(luminance);
-        preparedPixels = UnsafeByteOperations.unsafeWrap(pixels);
-        preparedFrame = nextFrame;
+        long index = nextFrame;
+        preparedPixels = CompletableFuture.supplyAsync(() -> {
+            plan.stimulus().render(index, luminance);
+            byte[] pixels = config.pixelFormat() == PixelFormat.GRAY8
+                    ? FramePixels.toGray8(luminance)
+                    : FramePixels.toFloat32LittleEndian(luminance);
+            return UnsafeByteOperations.unsafeWrap(pixels);
+        }, renderer);
+        preparedFrame = index;
+    }
+
+    /** Waits for frame 0 (before the clock starts). */
+    void awaitPreparedFrame() {
+        if (preparedPixels != null) {
+            preparedPixels.join();
+        }
     }
 
     /** The stop follows the last frame and, for each telemetry stream, its first sample after that frame. */
@@ -194,7 +209,7 @@ final class SessionRun {
                 .setWidth(geometry.width())
                 .setHeight(geometry.height())
                 .setPixelFormat(config.pixelFormat())
-                .setPixels(preparedPixels);
+                .setPixels(preparedPixels.join());
         sink.frame(frame.setPublishedAtUs(clock.wallMicros()).build());
         framesSent.incrementAndGet();
         nextFrame++;

