@@ -1,2 +1,2 @@
-https://proxy.kaikai76579.buzz/hf/** A simulated mouse's behaviour (running, pupil, saccades) and the standardisation statistics it implies. */
+/** A simulated mouse's behaviour (running, pupil, saccades) and the standardisation statistics it implies. */
 package io.twinloop.simulator.behaviour;

@@ -1,2 +1,2 @@
-https://proxy.kaikai76579.buzz/hf/** A simulated rig: N sessions of frames, eye and treadmill samples and session control on a drift-free schedule. */
+/** A simulated rig: N sessions of frames, eye and treadmill samples and session control on a drift-free schedule. */
 package io.twinloop.simulator.rig;

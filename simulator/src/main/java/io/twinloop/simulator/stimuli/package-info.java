@@ -1,2 +1,2 @@
-https://proxy.kaikai76579.buzz/hf/** Seeded procedural stimuli of the paper's six domains, frame by frame, with their ground-truth parameters. */
+/** Seeded procedural stimuli of the paper's six domains, frame by frame, with their ground-truth parameters. */
 package io.twinloop.simulator.stimuli;
