@@ -9,12 +9,15 @@ Writes into inference/src/test/resources/checkpoint/:
                              sliced views into shared storages, float64/float16/int64/int32/uint8/bool,
                              a scalar, a Parameter, nested dicts, wrapped as {"state_dict": ..., "epoch": 3}.
   layouts.json               for each key of layouts.pt: dtype, shape, all values in C order.
+  endian-big.pt              {"f": float32 [1.5, -2.0], "l": int64 [1, 2**40]} with byteorder "big" and
+                             every storage byte-swapped, as a big-endian machine would save it.
   legacy.pt                  the pre-1.6 (non-zip) torch.save format, which the reader must refuse.
 Needs torch (tested with Debian's 1.13); the tests themselves never run Python.
 """
 import collections
 import json
 import os
+import zipfile
 
 import torch
 
@@ -76,6 +79,24 @@ def layouts():
     torch.save({"w": torch.ones(2)}, os.path.join(OUT, "legacy.pt"), _use_new_zipfile_serialization=False)
 
 
+def big_endian():
+    little = os.path.join(OUT, "endian-little.pt")
+    torch.save({"f": torch.tensor([1.5, -2.0]), "l": torch.tensor([1, 2 ** 40])}, little)
+    # Storages are numbered in save order: data/0 holds "f" (4-byte elements), data/1 holds "l" (8).
+    widths = {"endian-little/data/0": 4, "endian-little/data/1": 8}
+    with zipfile.ZipFile(little) as src:
+        records = {name: src.read(name) for name in src.namelist() if not name.endswith("/byteorder")}
+    for name, width in widths.items():
+        raw = records[name]
+        records[name] = b"".join(raw[i:i + width][::-1] for i in range(0, len(raw), width))
+    records["endian-little/byteorder"] = b"big"
+    with zipfile.ZipFile(os.path.join(OUT, "endian-big.pt"), "w") as dst:
+        for name, data in records.items():
+            dst.writestr(name, data)
+    os.remove(little)
+
+
 if __name__ == "__main__":
     parity_reference()
     layouts()
+    big_endian()

@@ -42,6 +42,10 @@ public enum DType {
         return djl;
     }
 
+    public boolean hasNumpyType() {
+        return numpy != null;
+    }
+
     /** @return the NumPy descr without byte order (f4, i8, b1, ...) */
     public String numpy() {
         if (numpy == null) {

@@ -26,13 +26,19 @@ final class StridedCopy {
         }
         long numel = 1;
         long last = offset;
-        for (int d = 0; d < size.length; d++) {
-            if (size[d] < 0 || stride[d] < 0) {
-                throw new CheckpointException(what + ": negative size or stride " + Arrays.toString(size) + " / "
-                        + Arrays.toString(stride));
+        try {
+            for (int d = 0; d < size.length; d++) {
+                if (size[d] < 0 || stride[d] < 0) {
+                    throw new CheckpointException(what + ": negative size or stride " + Arrays.toString(size) + " / "
+                            + Arrays.toString(stride));
+                }
+                numel = Math.multiplyExact(numel, size[d]);
+                last = Math.addExact(last, size[d] == 0 ? 0 : Math.multiplyExact(size[d] - 1, stride[d]));
             }
-            numel = Math.multiplyExact(numel, size[d]);
-            last += size[d] == 0 ? 0 : (size[d] - 1) * stride[d];
+            Math.toIntExact(Math.multiplyExact(numel, elementBytes));
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(what + ": size " + Arrays.toString(size)
+                    + " is larger than 2 GiB, which this reader does not support");
         }
         long available = storage.remaining() / elementBytes;
         if (numel > 0 && (offset < 0 || last >= available)) {

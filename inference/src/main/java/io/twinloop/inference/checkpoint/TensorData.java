@@ -9,6 +9,7 @@ import io.twinloop.proto.npy.NpyArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One tensor of a checkpoint, independent of any engine: its key, element type, shape and values,
@@ -22,6 +23,8 @@ import java.util.Arrays;
 public record TensorData(String key, DType dtype, long[] shape, ByteBuffer data) {
 
     public TensorData {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
         shape = shape.clone();
         data = data.duplicate().rewind().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long expected = numel(shape) * dtype.bytes();
@@ -130,6 +133,18 @@ public record TensorData(String key, DType dtype, long[] shape, ByteBuffer data)
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         return new TensorData(key, DType.FLOAT32, shape, b);
+    }
+
+    /** Equal when key, type, shape and every byte are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorData t && key.equals(t.key) && dtype == t.dtype && Arrays.equals(shape, t.shape)
+                && data.equals(t.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * key.hashCode() + dtype.hashCode()) + Arrays.hashCode(shape);
     }
 
     @Override

@@ -22,6 +22,9 @@ import java.util.zip.ZipFile;
  */
 final class TorchArchive implements AutoCloseable {
 
+    /** Storages are read into one Java array each. */
+    private static final long MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
+
     private final Path file;
     private final ZipFile zip;
     private final String prefix;
@@ -77,6 +80,10 @@ final class TorchArchive implements AutoCloseable {
         if (zip.getEntry(name) == null) {
             throw new CheckpointException(file + ": key '" + tensorKey + "': storage record '" + name + "' is missing");
         }
+        if (zip.getEntry(name).getSize() > MAX_RECORD_BYTES) {
+            throw new CheckpointException(file + ": key '" + tensorKey + "': storage record '" + name
+                    + "' is larger than 2 GiB, which this reader does not support");
+        }
         byte[] bytes;
         try (InputStream in = open(name)) {
             bytes = in.readAllBytes();
@@ -119,7 +126,8 @@ final class TorchArchive implements AutoCloseable {
         Enumeration<? extends ZipEntry> entries = zip.entries();
         while (entries.hasMoreElements()) {
             String name = entries.nextElement().getName();
-            if (name.equals("data.pkl") || (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - 9)) {
+            boolean atTopOrOneFolderDown = name.indexOf('/') == name.lastIndexOf('/');
+            if (name.equals("data.pkl") || (name.endsWith("/data.pkl") && atTopOrOneFolderDown)) {
                 if (found != null) {
                     throw new CheckpointException(file + ": more than one data.pkl in the archive");
                 }

@@ -104,7 +104,7 @@ public final class TorchCheckpoint {
             }
             return map;
         }
-        throw new CheckpointException(file + ": holds a " + TorchPickle.describe(root)
+        throw new CheckpointException(file + ": data.pkl holds " + TorchPickle.describe(root)
                 + ", not a dictionary of tensors");
     }
 

@@ -79,6 +79,13 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void convertsBigEndianFiles() {
+        Map<String, TensorData> tensors = TorchCheckpoint.read(TestFiles.resource("/checkpoint/endian-big.pt"));
+        assertArrayEquals(new float[] {1.5f, -2.0f}, tensors.get("f").floats());
+        assertArrayEquals(new long[] {1, 1L << 40}, tensors.get("l").longs());
+    }
+
+    @Test
     void becomesDjlArraysOfTheSameTypeShapeAndValues() {
         Map<String, TensorData> tensors = TorchCheckpoint.read(TestFiles.LAYOUTS);
         try (NDManager manager = NDManager.newBaseManager()) {

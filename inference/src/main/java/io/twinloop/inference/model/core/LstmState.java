@@ -27,13 +27,13 @@ final class LstmState {
      * @return h
      */
     NDArray h(NetworkState state, NDArray like, int streams) {
-        NDArray h = state.get(hKey);
+        NDArray h = state.get(hKey, like.getManager());
         return h != null ? h : zeros(like, streams);
     }
 
     /** @return c, as {@link #h} */
     NDArray c(NetworkState state, NDArray like, int streams) {
-        NDArray c = state.get(cKey);
+        NDArray c = state.get(cKey, like.getManager());
         return c != null ? c : zeros(like, streams);
     }
 

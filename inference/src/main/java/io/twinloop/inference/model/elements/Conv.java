@@ -160,7 +160,7 @@ public final class Conv implements Projection {
      */
     private NDArray withPast(NDArray x, NetworkState state) {
         NDArray current = x.expandDims(2);
-        NDArray past = state.get(historyKey);
+        NDArray past = state.get(historyKey, x.getManager());
         if (past == null) {
             NDArray start = pad == Padding.REPLICATE ? current : current.zerosLike();
             past = start.repeat(2, temporal - 1);

@@ -76,8 +76,8 @@ public final class Lstm {
      */
     public NDArray forward(NDArray x, Integer stream, NetworkState state) {
         int s = stream == null ? streams : 1;
-        NDArray h = state.get(hKey);
-        NDArray c = state.get(cKey);
+        NDArray h = state.get(hKey, x.getManager());
+        NDArray c = state.get(cKey, x.getManager());
         if (h == null) {
             h = x.getManager().zeros(new Shape(x.getShape().get(0), (long) s * outFeatures));
             c = h;
