@@ -170,6 +170,10 @@ public final class Conv implements Projection {
         if (past == null) {
             NDArray start = pad == Padding.REPLICATE ? current : current.zerosLike();
             past = start.repeat(2, temporal - 1);
+        } else if (!past.getShape().slice(0, 2).equals(current.getShape().slice(0, 2))
+                || !past.getShape().slice(3).equals(current.getShape().slice(3))) {
+            throw new IllegalStateException("state '" + historyKey + "' is " + past.getShape() + ", this frame is "
+                    + current.getShape() + " (stepped with another stream selection, batch or size?)");
         }
         NDArray frames = past.concat(current, 2);
         state.put(historyKey, frames.get(":, :, 1:"));
