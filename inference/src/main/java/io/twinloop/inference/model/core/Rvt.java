@@ -1,6 +1,7 @@
 package io.twinloop.inference.model.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.core.RecurrentConfig.RvtConfig;
@@ -65,7 +66,7 @@ public final class Rvt implements Recurrent {
         NDArray h = hidden.read(state, x.get(0), s);
         NDArray projected = input.forward(h, x, stream, state);
         NDArray ca = attention.forward(Groups.cat2d(List.of(projected, h), s * config.groups()), stream);
-        NDArray z = projZ.forward(ca, stream, null).getNDArrayInternal().sigmoid();
+        NDArray z = Activation.sigmoid(projZ.forward(ca, stream, null));
         NDArray n = projN.forward(ca, stream, null).tanh();
         // z*h + (1-z)*n, in fnn's order of operations
         NDArray next = z.mul(h).add(z.neg().add(1).mul(n));
