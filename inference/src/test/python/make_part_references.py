@@ -15,6 +15,8 @@ Files written (float32):
     readout_all.npy         [2, 4, 48, 1]        readout of that map, all streams
     readout_stream2.npy     [2, 48, 1]           readout of channels 256:384 as stream 2
     response_frame0.npy     [2, 48]              Poisson(mean over streams) of readout_all
+    response_stream1.npy    [2, 3, 48]           whole network, stream 1 only, frames 0..2 from fresh
+    response_extend.npy     [2, 3, 48]           whole network, all streams, periphery "extend", frames 0..2
 """
 import importlib.util
 import sys
@@ -74,6 +76,16 @@ def main(fnn_root, fixture, out):
         save("response_frame0.npy", network.unit(network.reduce(readout)).numpy())
         network.reset()
         save("readout_stream2.npy", network.readout(core[:, 256:384], stream=2).numpy())
+
+        for name, stream, periphery in [("response_stream1.npy", 1, "dark"), ("response_extend.npy", None, "extend")]:
+            network.reset()
+            responses = []
+            for t in range(3):
+                stimulus = tensor(stimuli[:, t, None] / 255)
+                response = network(stimulus, tensor(perspectives[:, t]), tensor(modulations[:, t]),
+                                   stream=stream, periphery=periphery)
+                responses.append(response.numpy())
+            save(name, np.stack(responses, axis=1))
 
 
 if __name__ == "__main__":

@@ -47,22 +47,36 @@ public final class GridSampler {
         NDArray x = pixelCoordinate(grid.get(new NDIndex("..., 0")), width, padding).reshape(n, -1);
         NDArray y = pixelCoordinate(grid.get(new NDIndex("..., 1")), height, padding).reshape(n, -1);
 
-        NDArray x0 = x.floor();
-        NDArray y0 = y.floor();
-        NDArray x1 = x0.add(1);
-        NDArray y1 = y0.add(1);
+        Axis left = Axis.of(x.floor(), width);
+        Axis top = Axis.of(y.floor(), height);
+        Axis right = Axis.of(left.pixel.add(1), width);
+        Axis bottom = Axis.of(top.pixel.add(1), height);
         // bilinear areas, written as torch computes them (distances to the opposite corner)
-        NDArray wx0 = x1.sub(x);
-        NDArray wx1 = x.sub(x0);
-        NDArray wy0 = y1.sub(y);
-        NDArray wy1 = y.sub(y0);
+        NDArray wLeft = right.pixel.sub(x);
+        NDArray wRight = x.sub(left.pixel);
+        NDArray wTop = bottom.pixel.sub(y);
+        NDArray wBottom = y.sub(top.pixel);
 
         NDArray flat = input.reshape(n, channels, height * width);
-        NDArray out = corner(flat, x0, y0, wx0.mul(wy0), height, width)
-                .add(corner(flat, x1, y0, wx1.mul(wy0), height, width))
-                .add(corner(flat, x0, y1, wx0.mul(wy1), height, width))
-                .add(corner(flat, x1, y1, wx1.mul(wy1), height, width));
+        NDArray out = corner(flat, left, top, wLeft.mul(wTop), width)
+                .add(corner(flat, right, top, wRight.mul(wTop), width))
+                .add(corner(flat, left, bottom, wLeft.mul(wBottom), width))
+                .add(corner(flat, right, bottom, wRight.mul(wBottom), width));
         return out.reshape(n, channels, outHeight, outWidth);
+    }
+
+    /**
+     * One neighbouring pixel row or column of every grid point.
+     *
+     * @param pixel   [N, K] integer-valued pixel index, possibly outside the map
+     * @param clamped [N, K] the index clamped onto the map (safe to gather)
+     * @param inside  [N, K] 1 where the index is on the map, else 0
+     */
+    private record Axis(NDArray pixel, NDArray clamped, NDArray inside) {
+        static Axis of(NDArray pixel, long size) {
+            NDArray inside = pixel.gte(0).logicalAnd(pixel.lte(size - 1)).toType(DataType.FLOAT32, false);
+            return new Axis(pixel, pixel.clip(0, size - 1), inside);
+        }
     }
 
     /** Normalised [-1, 1] to pixel coordinate, align_corners=False; clamped onto the map for BORDER. */
@@ -75,17 +89,12 @@ public final class GridSampler {
      * One corner's weighted contribution; pixels outside the map get weight 0.
      *
      * @param flat   [N, C, H*W]
-     * @param px     [N, K] integer-valued pixel column
-     * @param py     [N, K] integer-valued pixel row
-     * @param weight [N, K]
+     * @param weight [N, K] bilinear weight of this corner
      * @return [N, C, K]
      */
-    private static NDArray corner(NDArray flat, NDArray px, NDArray py, NDArray weight, long height, long width) {
-        NDArray inside = px.gte(0).logicalAnd(px.lte(width - 1))
-                .logicalAnd(py.gte(0)).logicalAnd(py.lte(height - 1));
-        NDArray maskedWeight = weight.mul(inside.toType(DataType.FLOAT32, false));
-        NDArray index = py.clip(0, height - 1).mul(width).add(px.clip(0, width - 1))
-                .toType(DataType.INT64, false);
+    private static NDArray corner(NDArray flat, Axis column, Axis row, NDArray weight, long width) {
+        NDArray maskedWeight = weight.mul(column.inside).mul(row.inside);
+        NDArray index = row.clamped.mul(width).add(column.clamped).toType(DataType.INT64, false);
         Shape flatShape = flat.getShape();
         NDArray broadcastIndex = index.expandDims(1)
                 .broadcast(flatShape.get(0), flatShape.get(1), index.getShape().get(1));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.twinloop.inference.model.FnnReference;
 import io.twinloop.inference.model.Network;
 import io.twinloop.inference.model.NetworkConfig;
+import io.twinloop.inference.model.perspective.Periphery;
 import io.twinloop.proto.npy.NpyArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,33 @@ class FnnParityTest {
             }
             System.out.printf("parity (session B alone, %d frames): max abs error %.3g%n", alone, worst);
             assertTrue(worst < BATCHING, "max abs error " + worst);
+        }
+    }
+
+    @Test
+    void oneStreamAndTheExtendedPeripheryMatchFnn() {
+        int steps = 3;
+        String[] references = {"fnn-parts/response_stream1.npy", "fnn-parts/response_extend.npy"};
+        Integer[] streams = {1, null};
+        Periphery[] peripheries = {Periphery.DARK, Periphery.EXTEND};
+        for (int v = 0; v < 2; v++) {
+            float[] reference = FnnReference.npy(references[v]).asFloats();
+            double worst = 0;
+            try (BatchedSessionStepper stepper = new BatchedSessionStepper(network, streams[v], peripheries[v])) {
+                stepper.open("A");
+                stepper.open("B");
+                for (int t = 0; t < steps; t++) {
+                    List<float[]> out = stepper.step(List.of(frame("A", 0, t), frame("B", 1, t)));
+                    for (int session = 0; session < 2; session++) {
+                        for (int u = 0; u < 48; u++) {
+                            float want = reference[(session * steps + t) * 48 + u];
+                            worst = Math.max(worst, Math.abs(out.get(session)[u] - want));
+                        }
+                    }
+                }
+            }
+            System.out.printf("parity (%s, %d frames): max abs error %.3g%n", references[v], steps, worst);
+            assertTrue(worst < PARITY, references[v] + ": max abs error " + worst);
         }
     }
 

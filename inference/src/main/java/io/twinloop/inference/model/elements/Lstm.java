@@ -1,6 +1,7 @@
 package io.twinloop.inference.model.elements;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
@@ -76,17 +77,17 @@ public final class Lstm {
      */
     public NDArray forward(NDArray x, Integer stream, NetworkState state) {
         int s = stream == null ? streams : 1;
-        NDArray h = state.get(hKey);
-        NDArray c = state.get(cKey);
+        NDArray h = state.get(hKey, x.getManager());
+        NDArray c = state.get(cKey, x.getManager());
         if (h == null) {
             h = x.getManager().zeros(new Shape(x.getShape().get(0), (long) s * outFeatures));
             c = h;
         }
         NDArray xh = Groups.cat(List.of(x, h), s);
-        NDArray i = projI.forward(xh, stream).getNDArrayInternal().sigmoid();
-        NDArray f = projF.forward(xh, stream).getNDArrayInternal().sigmoid();
+        NDArray i = Activation.sigmoid(projI.forward(xh, stream));
+        NDArray f = Activation.sigmoid(projF.forward(xh, stream));
         NDArray g = projG.forward(xh, stream).tanh();
-        NDArray o = projO.forward(xh, stream).getNDArrayInternal().sigmoid();
+        NDArray o = Activation.sigmoid(projO.forward(xh, stream));
         c = f.mul(c).add(i.mul(g));
         h = o.mul(c.tanh());
         state.put(cKey, c);
