@@ -90,14 +90,15 @@ def elements_case():
         save(out, f"mlp_y_{tag}", frames(root.mlp, [(part(m, 2),)], stream)[0])
 
 
-def build_core(config, recurrent, perspectives=1, modulations=16, streams=4):
-    """A core as fnn/microns/build.py builds it; config mirrors CoreConfig in Java."""
+def build_core(config, kind, recurrent, perspectives=1, modulations=16, streams=4):
+    """A core as fnn/microns/build.py builds it; config mirrors CoreConfig in Java.
+    kind names the class in fnn.model.recurrents: CvtLstm | ConvLstm | Rvt."""
+    from fnn.model import recurrents
     from fnn.model.feedforwards import InputDense
-    from fnn.model.recurrents import CvtLstm, ConvLstm
     from fnn.model.cores import FeedforwardRecurrent
 
     feedforward = InputDense(**config)
-    recurrent = CvtLstm(**recurrent) if "common_channels" in recurrent else ConvLstm(**recurrent)
+    recurrent = getattr(recurrents, kind)(**recurrent)
     core = FeedforwardRecurrent(feedforward=feedforward, recurrent=recurrent)
     core._init(perspectives=perspectives, modulations=modulations, streams=streams)
     return core
@@ -145,15 +146,16 @@ def core_case(name, core, N, T, H, W, stream, params=True, seed=2):
 if __name__ == "__main__":
     sys.path.insert(0, sys.argv[1])
     elements_case()
-    torch.manual_seed(3)
-    small = build_core(SMALL, SMALL_CVT)
-    jitter(small, 4)
-    core_case("core-parity-small", small, N=2, T=3, H=32, W=48, stream=2)
-    torch.manual_seed(5)
-    small = build_core(SMALL, SMALL_CONV)
-    jitter(small, 6)
-    core_case("core-parity-small-convlstm", small, N=2, T=3, H=32, W=48, stream=2)
+    for seed, case, kind, recurrent in [
+        (3, "core-parity-small", "CvtLstm", SMALL_CVT),
+        (5, "core-parity-small-convlstm", "ConvLstm", SMALL_CONV),
+        (7, "core-parity-small-rvt", "Rvt", SMALL_CVT),
+    ]:
+        torch.manual_seed(seed)
+        small = build_core(SMALL, kind, recurrent)
+        jitter(small, seed + 1)
+        core_case(case, small, N=2, T=3, H=32, W=48, stream=2)
     if len(sys.argv) > 2:
-        published = build_core(PUBLISHED, PUBLISHED_CVT)
+        published = build_core(PUBLISHED, "CvtLstm", PUBLISHED_CVT)
         published.load_state_dict({k[len("core."):]: v for k, v in torch.load(sys.argv[2]).items()})
         core_case("core-parity-published", published, N=1, T=3, H=64, W=96, stream=1, params=False)

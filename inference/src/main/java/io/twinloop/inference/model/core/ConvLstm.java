@@ -13,7 +13,8 @@ import java.util.List;
  * fnn's {@code recurrents.ConvLstm}: x = tanh(proj_x[h, inputs]) ({@link RecurrentInput}), LSTM gates
  * are grouped K x K convs of [x, h] ({@link LstmGates}), out = 1x1 conv of h.
  *
- * <p>Keys under {@code <path>}: proj_x.*, proj_i/f/g/o, out. State: {@code <path>.h}, {@code <path>.c}.
+ * <p>Keys under {@code <path>}: proj_x.*, proj_i/f/g/o, out. State: {@code <path>.h}, {@code <path>.c},
+ * each [N, S*Hd, H, W].
  */
 public final class ConvLstm implements Recurrent {
 
@@ -22,7 +23,8 @@ public final class ConvLstm implements Recurrent {
     private final RecurrentInput input;
     private final LstmGates gates;
     private final Conv out;
-    private final LstmState past;
+    private final HiddenState hidden;
+    private final HiddenState cell;
 
     /**
      * @param inputChannels channels per stream of each input (fnn: feedforward channels, modulation features)
@@ -39,7 +41,8 @@ public final class ConvLstm implements Recurrent {
                 config.groups(), config.spatial(), streams, config.initInput(), config.initForget(), params, path);
         this.out = Conv.builder(config.hiddenChannels(), config.outChannels()).streams(streams)
                 .build(params, path + ".out");
-        this.past = new LstmState(path, config.hiddenChannels());
+        this.hidden = new HiddenState(path + ".h", config.hiddenChannels());
+        this.cell = new HiddenState(path + ".c", config.hiddenChannels());
     }
 
     @Override
@@ -50,11 +53,12 @@ public final class ConvLstm implements Recurrent {
     @Override
     public NDArray forward(List<NDArray> x, Integer stream, NetworkState state) {
         int s = stream == null ? streams : 1;
-        NDArray h = past.h(state, x.get(0), s);
-        NDArray c = past.c(state, x.get(0), s);
+        NDArray h = hidden.read(state, x.get(0), s);
+        NDArray c = cell.read(state, x.get(0), s);
         NDArray projected = input.forward(h, x, stream, state);
         LstmGates.Step step = gates.step(Groups.cat2d(List.of(projected, h), s * config.groups()), c, stream);
-        past.put(state, step);
+        hidden.write(state, step.h());
+        cell.write(state, step.c());
         return out.forward(step.h(), stream, state);
     }
 }

@@ -2,6 +2,7 @@ package io.twinloop.inference.model.core;
 
 import io.twinloop.inference.model.core.RecurrentConfig.ConvLstmConfig;
 import io.twinloop.inference.model.core.RecurrentConfig.CvtLstmConfig;
+import io.twinloop.inference.model.core.RecurrentConfig.RvtConfig;
 import io.twinloop.inference.model.elements.Nonlinearity;
 
 import java.util.List;
@@ -30,6 +31,11 @@ public record CoreConfig(InputDenseConfig feedforward, RecurrentConfig recurrent
                 new InputDenseConfig(6, 2, List.of(8, 16, 32), List.of(1, 2, 4), List.of(2, 2, 2),
                         List.of(3, 3, 3), List.of(3, 3, 3), List.of(2, 2, 1), 32, Nonlinearity.GELU),
                 new CvtLstmConfig(64, 32, 64, 128, 8, 3));
+    }
+
+    /** {@link #small()} with fnn's recurrent vision transformer instead (same channels as its CvtLstm). */
+    public static CoreConfig smallRvt() {
+        return new CoreConfig(small().feedforward(), new RvtConfig(64, 32, 64, 128, 8, 3));
     }
 
     /** {@link #small()} with fnn's Conv-LSTM recurrent instead (in 64 / out 32 / hidden 64, 8 groups). */

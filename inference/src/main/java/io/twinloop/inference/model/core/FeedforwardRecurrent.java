@@ -5,13 +5,14 @@ import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.core.RecurrentConfig.ConvLstmConfig;
 import io.twinloop.inference.model.core.RecurrentConfig.CvtLstmConfig;
+import io.twinloop.inference.model.core.RecurrentConfig.RvtConfig;
 
 import java.util.List;
 
 /**
  * fnn's {@code cores.FeedforwardRecurrent}: the perspective goes through the feedforward
  * ({@link InputDense}, {@code <path>.feedforward}); its features and the modulation (as a 1 x 1 map) go
- * into the recurrent ({@link CvtLstm} or {@link ConvLstm}, {@code <path>.recurrent}).
+ * into the recurrent ({@link CvtLstm}, {@link ConvLstm} or {@link Rvt}, {@code <path>.recurrent}).
  *
  * <pre>{@code
  * Core core = new FeedforwardRecurrent(CoreConfig.published(), 4, 1, 16, StateDict.of(manager, tensors), "core");
@@ -44,6 +45,8 @@ public final class FeedforwardRecurrent implements Core {
             this.recurrent = new CvtLstm(c, recurrentInputs, streams, params, recurrentPath);
         } else if (config.recurrent() instanceof ConvLstmConfig c) {
             this.recurrent = new ConvLstm(c, recurrentInputs, streams, params, recurrentPath);
+        } else if (config.recurrent() instanceof RvtConfig c) {
+            this.recurrent = new Rvt(c, recurrentInputs, streams, params, recurrentPath);
         } else {
             throw new IllegalArgumentException("unknown recurrent " + config.recurrent());
         }

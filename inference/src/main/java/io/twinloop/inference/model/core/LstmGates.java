@@ -1,6 +1,7 @@
 package io.twinloop.inference.model.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.elements.Conv;
 
@@ -46,10 +47,10 @@ final class LstmGates {
      * @param stream one stream, or null for all
      */
     Step step(NDArray x, NDArray c, Integer stream) {
-        NDArray i = projI.forward(x, stream, null).getNDArrayInternal().sigmoid();
-        NDArray f = projF.forward(x, stream, null).getNDArrayInternal().sigmoid();
+        NDArray i = Activation.sigmoid(projI.forward(x, stream, null));
+        NDArray f = Activation.sigmoid(projF.forward(x, stream, null));
         NDArray g = projG.forward(x, stream, null).tanh();
-        NDArray o = projO.forward(x, stream, null).getNDArrayInternal().sigmoid();
+        NDArray o = Activation.sigmoid(projO.forward(x, stream, null));
         NDArray cNew = f.mul(c).add(i.mul(g));
         return new Step(o.mul(cNew.tanh()), cNew);
     }

@@ -23,7 +23,8 @@ import java.util.List;
  * once at construction (inference only; fnn caches them on the first frame, too).
  *
  * <p>Temporal kernels (T &gt; 1) see the current (padded) frame and the T-1 frames before it; the past is
- * kept in the {@link NetworkState} under {@code <path>.history} as {@code [N, C, T-1, H+2p, W+2p]}.
+ * kept in the {@link NetworkState} under {@code <path>.history} as {@code [N, C, T-1, H', W']} (H' = H + 2p
+ * with replicate padding, H with zero padding, which the convolution applies).
  * On the first frame the past is zeros, or copies of the first frame with replicate padding, as in fnn.
  *
  * <p>Build with {@link #builder(int, int)}; defaults are fnn's keyword defaults:
@@ -140,7 +141,11 @@ public final class Conv implements Projection {
         if (x.getShape().get(1) != expected) {
             throw new IllegalArgumentException("Conv expects " + expected + " input channels, got " + x.getShape());
         }
-        x = pad.apply(x, padding);
+        // zero padding commutes with stacking frames: let the convolution pad (no copy, smaller past)
+        int zeroPadding = pad == Padding.ZEROS ? padding : 0;
+        if (pad == Padding.REPLICATE) {
+            x = pad.apply(x, padding);
+        }
         if (temporal > 1) {
             x = withPast(x, state);
         }
@@ -148,14 +153,15 @@ public final class Conv implements Projection {
         NDArray bias = allBiases == null ? null : stream == null ? allBiases : streamBiases.get(stream);
         int groups = stream == null ? inGroups * streams : inGroups;
         return x.getNDArrayInternal()
-                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), groups)
+                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(zeroPadding, zeroPadding),
+                        new Shape(1, 1), groups)
                 .singletonOrThrow();
     }
 
     /**
      * Stacks the T-1 past frames before the current one and stores the new past.
      *
-     * @param x [N, C, H, W] padded current frame
+     * @param x [N, C, H, W] current frame (replicate-padded if so configured)
      * @return [N, C*T, H, W]: channel c's frames oldest to newest, the layout the conv2d weights expect
      */
     private NDArray withPast(NDArray x, NetworkState state) {
@@ -164,6 +170,10 @@ public final class Conv implements Projection {
         if (past == null) {
             NDArray start = pad == Padding.REPLICATE ? current : current.zerosLike();
             past = start.repeat(2, temporal - 1);
+        } else if (!past.getShape().slice(0, 2).equals(current.getShape().slice(0, 2))
+                || !past.getShape().slice(3).equals(current.getShape().slice(3))) {
+            throw new IllegalStateException("state '" + historyKey + "' is " + past.getShape() + ", this frame is "
+                    + current.getShape() + " (stepped with another stream selection, batch or size?)");
         }
         NDArray frames = past.concat(current, 2);
         state.put(historyKey, frames.get(":, :, 1:"));

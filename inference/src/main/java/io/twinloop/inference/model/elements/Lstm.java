@@ -1,6 +1,7 @@
 package io.twinloop.inference.model.elements;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
@@ -83,10 +84,10 @@ public final class Lstm {
             c = h;
         }
         NDArray xh = Groups.cat(List.of(x, h), s);
-        NDArray i = projI.forward(xh, stream).getNDArrayInternal().sigmoid();
-        NDArray f = projF.forward(xh, stream).getNDArrayInternal().sigmoid();
+        NDArray i = Activation.sigmoid(projI.forward(xh, stream));
+        NDArray f = Activation.sigmoid(projF.forward(xh, stream));
         NDArray g = projG.forward(xh, stream).tanh();
-        NDArray o = projO.forward(xh, stream).getNDArrayInternal().sigmoid();
+        NDArray o = Activation.sigmoid(projO.forward(xh, stream));
         c = f.mul(c).add(i.mul(g));
         h = o.mul(c.tanh());
         state.put(cKey, c);

@@ -2,6 +2,7 @@ package io.twinloop.inference.model.elements;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /** Spatial padding of a {@link Conv}: fnn's {@code pad} argument ('zeros' | 'replicate' | None). */
@@ -29,9 +30,9 @@ public enum Padding {
         long w = x.getShape().get(3);
         NDArray left = x.get(":, :, :, 0:1").repeat(3, p);
         NDArray right = x.get(":, :, :, " + (w - 1) + ":").repeat(3, p);
-        NDArray wide = NDArrays.concat(new ai.djl.ndarray.NDList(left, x, right), 3);
+        NDArray wide = NDArrays.concat(new NDList(left, x, right), 3);
         NDArray top = wide.get(":, :, 0:1, :").repeat(2, p);
         NDArray bottom = wide.get(":, :, " + (h - 1) + ":, :").repeat(2, p);
-        return NDArrays.concat(new ai.djl.ndarray.NDList(top, wide, bottom), 2);
+        return NDArrays.concat(new NDList(top, wide, bottom), 2);
     }
 }

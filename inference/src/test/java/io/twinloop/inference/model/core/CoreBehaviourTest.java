@@ -21,6 +21,7 @@ import java.util.TreeMap;
 
 import static io.twinloop.inference.model.ParityResources.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Properties of the core beyond parity: initialisation, batching of sessions, memory scopes. */
@@ -93,6 +94,17 @@ class CoreBehaviourTest {
         NDArray next = core.forward(perspective(2, 3).get("1:2"), modulation(2, 3).get("1:2"), null, one);
         NDArray batchNext = core.forward(perspective(2, 3), modulation(2, 3), null, batch);
         assertClose(batchNext.get("1:2"), next, 1e-5, "split frame 3");
+    }
+
+    @Test
+    void aStateCannotBeContinuedWithAnotherStreamSelection() {
+        FeedforwardRecurrent core = smallRandomCore();
+        NetworkState state = NetworkState.fresh();
+        core.forward(perspective(1, 0), modulation(1, 0), null, state);
+        NDArray oneStream = perspective(1, 1).get(":, 0:" + P);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> core.forward(oneStream, modulation(1, 1).get(":, 0:" + M), 0, state));
+        assertTrue(e.getMessage().contains("core.feedforward.blocks.0.convs.0.history"), e.getMessage());
     }
 
     @Test

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The core against fnn (resources/core-parity-*, made by src/test/python/make_parity.py), 4 streams,
  * P = 1, M = 16, 3 consecutive frames from a fresh state, all streams and one stream: the small
- * configuration (both recurrents, N = 2, feedforward alone and whole core) and the published one with
+ * configuration (all three recurrents, N = 2, feedforward alone and whole core) and the published one with
  * the fnn-parity fixture's weights (N = 1).
  */
 class CoreParityTest {
@@ -52,6 +52,12 @@ class CoreParityTest {
     void convLstmCoreMatchesFnnOverFrames() {
         ParityResources data = new ParityResources("core-parity-small-convlstm", manager);
         check(data, CoreConfig.smallConvLstm(), StateDict.of(manager, data.params()), 2, new int[] {4, 6}, true);
+    }
+
+    @Test
+    void rvtCoreMatchesFnnOverFrames() {
+        ParityResources data = new ParityResources("core-parity-small-rvt", manager);
+        check(data, CoreConfig.smallRvt(), StateDict.of(manager, data.params()), 2, new int[] {4, 6}, true);
     }
 
     /** The published architecture with the fixture's params_core.pt, N = 1, 64 x 96 perspective. */
