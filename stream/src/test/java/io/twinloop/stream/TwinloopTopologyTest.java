@@ -260,6 +260,28 @@ class TwinloopTopologyTest {
     }
 
     @Test
+    void floatFramesMustHaveFinitePixelsAndAValidHeader() {
+        rig.startVirtual("v1");
+        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(4 * StreamHarness.WIDTH * StreamHarness.HEIGHT)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < StreamHarness.WIDTH * StreamHarness.HEIGHT; i++) {
+            pixels.putFloat(i * 0.1f);
+        }
+        StimulusFrame good = frameOf("v1", 0, 0).toBuilder().setPixelFormat(io.twinloop.proto.v1.PixelFormat.GRAY_F32)
+                .setPixels(ByteString.copyFrom(pixels.array())).build();
+        pixels.putFloat(4 * 5, Float.NaN);
+        rig.frame(good.toBuilder().setFrameIndex(1).setPixels(ByteString.copyFrom(pixels.array())).build());
+        rig.frame(good.toBuilder().setFrameIndex(1).setPixelFormatValue(0).build());
+        rig.frame(good.toBuilder().setFrameIndex(-1).build());
+        rig.frame(good);
+
+        assertEquals(List.of(0L), frameIndices(rig.aligned()));
+        List<DeadLetter> letters = rig.deadLetters();
+        assertEquals(List.of("invalid_frame", "invalid_frame", "invalid_frame"), reasons(letters));
+        assertTrue(letters.get(0).getDetail().contains("pixel 5 is NaN"), letters.get(0).getDetail());
+    }
+
+    @Test
     void nonFiniteTelemetryIsDroppedAndFramesAlignWithItsNeighbours() {
         rig.start("s1");
         rig.eye("s1", 0, 110, 50, 20);
@@ -394,6 +416,14 @@ class TwinloopTopologyTest {
         List<ModelInput> out = rig.aligned();
         assertEquals(List.of(0L), frameIndices(out));
         assertTrue(out.stream().filter(ModelInput::hasFrame).allMatch(i -> i.getFrame().getTelemetryHeld()));
+    }
+
+    @Test
+    void virtualSessionsNeedNoBehaviourStatistics() {
+        rig.start("v1", StreamHarness.RIG.toBuilder().setIsVirtual(true).clearPupilX().clearTreadmillVelocity().build());
+        rig.frame("v1", 0, 0);
+        assertEquals(List.of(0L), frameIndices(rig.aligned()));
+        assertTrue(rig.deadLetters().isEmpty());
     }
 
     @Test

@@ -17,8 +17,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * which bounds what the buffers must keep. Stored per session so that a restart resumes alignment.
  */
 public final class TelemetryBuffers {
-    /** Enough for 10 s of treadmill at 100 Hz when no frame comes to prune them. */
-    static final int CAPACITY = 1024;
+    /**
+     * 2.5 s of treadmill at 100 Hz (12 s of eye at 20 Hz) when no frame comes to prune them, e.g.
+     * before a session's first frame. Streams processes a task's partitions in timestamp order, so
+     * telemetry does not run further ahead of the frames than the rig's own clocks do.
+     */
+    static final int CAPACITY = 256;
     private static final byte VERSION = 1;
 
     private final SampleBuffer eye = new SampleBuffer(3, CAPACITY);
