@@ -115,7 +115,12 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     private boolean release(String sessionId, TelemetryBuffers session, boolean force) {
         SessionState state = sessions.get(sessionId);
         if (state == null) {
-            log.error("session {} has waiting frames but no state; they stay queued", sessionId);
+            // Cannot happen in order (a stop flushes before the gate forgets the session); if a
+            // partial restore ever gets here, do not rescan the orphans every few milliseconds.
+            for (PendingFrames.Pending orphan : pending.of(sessionId)) {
+                log.error("session {} has no state: dropping its waiting frame {}", sessionId, orphan.frameIndex());
+                pending.remove(sessionId, orphan.frameIndex());
+            }
             return false;
         }
         boolean released = false;
