@@ -10,6 +10,7 @@ import io.twinloop.proto.v1.EyeSample;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.SessionControl;
 import io.twinloop.proto.v1.SessionStop;
+import io.twinloop.proto.v1.StimulusFrame;
 import io.twinloop.proto.v1.Telemetry;
 import io.twinloop.proto.v1.TreadmillSample;
 import io.twinloop.stream.deadletter.DeadLetters;
@@ -102,6 +103,28 @@ class RealBrokerTest {
             send(Topics.TELEMETRY, "a", treadmill("a", 1_000_000_000));
             readUntil(aligned, r -> r.getSessionId().equals("a") && r.hasStart(), 1);
             int frames = 300;
+            // Baseline: the same frames read straight off the frames topic (one broker hop).
+            List<Long> hopUs = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread baseline = new Thread(() -> {
+                try (KafkaConsumer<String, byte[]> raw = consumer(Topics.FRAMES)) {
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (hopUs.size() < frames && System.currentTimeMillis() < deadline) {
+                        for (ConsumerRecord<String, byte[]> record : raw.poll(Duration.ofMillis(10))) {
+                            long now = WallClock.nowMicros();
+                            try {
+                                StimulusFrame frame = StimulusFrame.parseFrom(record.value());
+                                if (frame.getSessionId().equals("a")) {
+                                    hopUs.add(now - frame.getPublishedAtUs());
+                                }
+                            } catch (com.google.protobuf.InvalidProtocolBufferException garbage) {
+                                // the garbage record below
+                            }
+                        }
+                    }
+                }
+            });
+            baseline.start();
+            Thread.sleep(3_000); // the baseline consumer joins its group
             for (int i = 0; i < frames; i++) {
                 send(Topics.FRAMES, "a", StreamHarness.frameOf("a", i, 33_333L * i).toBuilder()
                         .setPublishedAtUs(WallClock.nowMicros()).build().toByteArray());
@@ -119,6 +142,12 @@ class RealBrokerTest {
                     - m.getFrame().getFrame().getPublishedAtUs()).sorted().toArray();
             System.out.printf("rig publish -> aligned emitted, %d frames: p50 %d us, p99 %d us, max %d us%n",
                     frames, latencyUs[frames / 2], latencyUs[frames * 99 / 100], latencyUs[frames - 1]);
+            baseline.join();
+            long[] hop = hopUs.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (hop.length > 0) {
+                System.out.printf("baseline rig publish -> plain consumer, %d frames: p50 %d us, p99 %d us%n",
+                        hop.length, hop[hop.length / 2], hop[hop.length * 99 / 100]);
+            }
             // Only a gross regression is asserted (e.g. the producer's 100 ms linger back): timings
             // on a shared build machine say little; measure the budget on a quiet one.
             assertTrue(latencyUs[frames / 2] < 100_000, Arrays.toString(latencyUs));

@@ -260,6 +260,28 @@ class TwinloopTopologyTest {
     }
 
     @Test
+    void floatFramesMustHaveFinitePixelsAndAValidHeader() {
+        rig.startVirtual("v1");
+        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(4 * StreamHarness.WIDTH * StreamHarness.HEIGHT)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < StreamHarness.WIDTH * StreamHarness.HEIGHT; i++) {
+            pixels.putFloat(i * 0.1f);
+        }
+        StimulusFrame good = frameOf("v1", 0, 0).toBuilder().setPixelFormat(io.twinloop.proto.v1.PixelFormat.GRAY_F32)
+                .setPixels(ByteString.copyFrom(pixels.array())).build();
+        pixels.putFloat(4 * 5, Float.NaN);
+        rig.frame(good.toBuilder().setFrameIndex(1).setPixels(ByteString.copyFrom(pixels.array())).build());
+        rig.frame(good.toBuilder().setFrameIndex(1).setPixelFormatValue(0).build());
+        rig.frame(good.toBuilder().setFrameIndex(-1).build());
+        rig.frame(good);
+
+        assertEquals(List.of(0L), frameIndices(rig.aligned()));
+        List<DeadLetter> letters = rig.deadLetters();
+        assertEquals(List.of("invalid_frame", "invalid_frame", "invalid_frame"), reasons(letters));
+        assertTrue(letters.get(0).getDetail().contains("pixel 5 is NaN"), letters.get(0).getDetail());
+    }
+
+    @Test
     void nonFiniteTelemetryIsDroppedAndFramesAlignWithItsNeighbours() {
         rig.start("s1");
         rig.eye("s1", 0, 110, 50, 20);
@@ -383,17 +405,28 @@ class TwinloopTopologyTest {
     }
 
     @Test
-    void streamTimeMovingPastTheWaitAlsoReleases() {
+    void theSessionsOwnStreamTimeMovingPastTheWaitAlsoReleases() {
         rig.start("s1");
-        rig.aligned();
-        rig.frame("s1", 0, 0);
-        assertTrue(rig.aligned().isEmpty());
-        rig.recordTimestampAfterStart(Duration.ofMillis(60));
         rig.start("s2");
+        rig.eye("s1", 0, 100, 50, 20);
+        rig.aligned();
+        rig.frame("s1", 0, 33_333);
+        rig.recordTimestampAfterStart(Duration.ofMillis(60));
+        rig.eye("s2", 0, 100, 50, 20);
+        assertTrue(rig.aligned().isEmpty(), "another rig's records do not cut this session's wait short");
+        rig.treadmill("s1", 0, 3);
 
         List<ModelInput> out = rig.aligned();
         assertEquals(List.of(0L), frameIndices(out));
-        assertTrue(out.stream().filter(ModelInput::hasFrame).allMatch(i -> i.getFrame().getTelemetryHeld()));
+        assertTrue(out.get(0).getFrame().getTelemetryHeld(), "a record 60 ms later, still no sample after the frame");
+    }
+
+    @Test
+    void virtualSessionsNeedNoBehaviourStatistics() {
+        rig.start("v1", StreamHarness.RIG.toBuilder().setIsVirtual(true).clearPupilX().clearTreadmillVelocity().build());
+        rig.frame("v1", 0, 0);
+        assertEquals(List.of(0L), frameIndices(rig.aligned()));
+        assertTrue(rig.deadLetters().isEmpty());
     }
 
     @Test

@@ -18,6 +18,9 @@ import io.twinloop.inference.model.readout.StreamMean;
  *
  * <p>All recurrent state is in the {@link NetworkState} passed to {@link #forward}; the network itself
  * is immutable after it is built, so one instance serves any number of sessions and threads.
+ * DJL gives an operation's result to its first operand's manager, often the parameters' manager:
+ * call {@link #forward} inside an {@link ai.djl.ndarray.NDScope} (as {@code BatchedSessionStepper}
+ * does) so that a frame's intermediates are released with the frame.
  *
  * <pre>{@code
  * Network net = Network.load(NetworkConfig.published(units), TorchCheckpoint.load(manager, core, scan));

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@link ModelInput}s; passes session start and stop through in the right place.
  *
  * <p>A frame leaves when {@link TelemetryAligner} says it is ready, or when its wait expired:
- * {@code maxWait} after it arrived (wall clock, checked every {@code checkEvery}) or once stream
- * time passed its record timestamp by {@code maxWait}. Only the oldest waiting frame of a session
- * can leave; later ones queue behind it. Virtual sessions never wait and get {@link
+ * {@code maxWait} after it arrived (wall clock, checked every {@code checkEvery}) or once a record
+ * of the same session arrived with a Kafka timestamp {@code maxWait} past the frame's (the
+ * session's stream time, see {@link TelemetryBuffers#streamTimeMs()}). Only the oldest waiting
+ * frame of a session can leave; later ones queue behind it. Virtual sessions never wait and get {@link
  * AlignedBehaviour#NEUTRAL}. A stop releases everything still waiting, then closes the session.
  */
 public final class AlignmentProcessor implements Processor<String, SessionEvent, String, ModelInput> {
@@ -53,7 +54,6 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
         KeyValueStore<Bytes, byte[]> pendingStore = context.getStateStore(PendingFrames.STORE);
         this.pending = new PendingFrames(pendingStore);
         context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, now -> releaseAllSessions());
-        context.schedule(checkEvery, PunctuationType.STREAM_TIME, now -> releaseAllSessions());
     }
 
     @Override
@@ -68,6 +68,7 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
         } else if (event instanceof SessionEvent.TelemetryAccepted telemetry) {
             TelemetryBuffers session = buffersOf(sessionId);
             session.add(telemetry.telemetry());
+            session.observe(record.timestamp());
             release(sessionId, session, false);
             buffers.put(sessionId, session);
         } else if (event instanceof SessionEvent.Stopped stopped) {
@@ -84,12 +85,12 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     private void onFrame(String sessionId, PendingFrames.Pending frame) {
         SessionState state = sessions.get(sessionId);
         TelemetryBuffers session = buffersOf(sessionId);
-        if (pending.of(sessionId).isEmpty() && tryRelease(sessionId, state.start(), session, frame, false)) {
-            buffers.put(sessionId, session);
-            return;
+        session.observe(frame.recordTimestampMs());
+        if (!pending.of(sessionId).isEmpty() || !tryRelease(sessionId, state.start(), session, frame, false)) {
+            pending.add(sessionId, frame);
+            release(sessionId, session, false);
         }
-        pending.add(sessionId, frame);
-        release(sessionId, false);
+        buffers.put(sessionId, session);
     }
 
     private void releaseAllSessions() {
@@ -114,7 +115,12 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     private boolean release(String sessionId, TelemetryBuffers session, boolean force) {
         SessionState state = sessions.get(sessionId);
         if (state == null) {
-            log.error("session {} has waiting frames but no state; they stay queued", sessionId);
+            // Cannot happen in order (a stop flushes before the gate forgets the session); if a
+            // partial restore ever gets here, do not rescan the orphans every few milliseconds.
+            for (PendingFrames.Pending orphan : pending.of(sessionId)) {
+                log.error("session {} has no state: dropping its waiting frame {}", sessionId, orphan.frameIndex());
+                pending.remove(sessionId, orphan.frameIndex());
+            }
             return false;
         }
         boolean released = false;
@@ -133,7 +139,7 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
                                PendingFrames.Pending frame, boolean force) {
         Optional<AlignedBehaviour> behaviour = start.getIsVirtual()
                 ? Optional.of(AlignedBehaviour.NEUTRAL)
-                : new TelemetryAligner(start).align(frame.timestampUs(), session, force || waitExpired(frame));
+                : new TelemetryAligner(start).align(frame.timestampUs(), session, force || waitExpired(frame, session));
         if (behaviour.isEmpty()) {
             return false;
         }
@@ -143,9 +149,9 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
         return true;
     }
 
-    private boolean waitExpired(PendingFrames.Pending frame) {
+    private boolean waitExpired(PendingFrames.Pending frame, TelemetryBuffers session) {
         return context.currentSystemTimeMs() - frame.arrivedAtMs() >= maxWaitMs
-                || context.currentStreamTimeMs() - frame.recordTimestampMs() >= maxWaitMs;
+                || session.streamTimeMs() >= frame.recordTimestampMs() + maxWaitMs;
     }
 
     private static ModelInput aligned(String sessionId, PendingFrames.Pending pending, String modelId,

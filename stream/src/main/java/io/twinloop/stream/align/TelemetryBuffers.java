@@ -13,17 +13,23 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * One session's behaviour samples (eye and treadmill) and the rig time of its last released frame,
- * which bounds what the buffers must keep. Stored per session so that a restart resumes alignment.
+ * One session's behaviour samples (eye and treadmill), the rig time of its last released frame
+ * (which bounds what the buffers must keep) and the session's own stream time: the newest Kafka
+ * record timestamp of its frames and telemetry. Stored per session so that a restart resumes.
  */
 public final class TelemetryBuffers {
-    /** Enough for 10 s of treadmill at 100 Hz when no frame comes to prune them. */
-    static final int CAPACITY = 1024;
+    /**
+     * 2.5 s of treadmill at 100 Hz (12 s of eye at 20 Hz) when no frame comes to prune them, e.g.
+     * before a session's first frame. Streams processes a task's partitions in timestamp order, so
+     * telemetry does not run further ahead of the frames than the rig's own clocks do.
+     */
+    static final int CAPACITY = 256;
     private static final byte VERSION = 1;
 
     private final SampleBuffer eye = new SampleBuffer(3, CAPACITY);
     private final SampleBuffer treadmill = new SampleBuffer(1, CAPACITY);
     private long releasedUpToUs = Long.MIN_VALUE;
+    private long streamTimeMs = Long.MIN_VALUE;
 
     public SampleBuffer eye() {
         return eye;
@@ -31,6 +37,19 @@ public final class TelemetryBuffers {
 
     public SampleBuffer treadmill() {
         return treadmill;
+    }
+
+    /** Moves the session's stream time to a record's Kafka timestamp, if newer. */
+    public void observe(long recordTimestampMs) {
+        streamTimeMs = Math.max(streamTimeMs, recordTimestampMs);
+    }
+
+    /**
+     * Newest record timestamp of the session. Per session, not per task: a rig whose clock runs
+     * ahead must not cut short the waits of other rigs' sessions in the same partition.
+     */
+    public long streamTimeMs() {
+        return streamTimeMs;
     }
 
     public void add(Telemetry telemetry) {
@@ -60,6 +79,7 @@ public final class TelemetryBuffers {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeLong(releasedUpToUs);
+            out.writeLong(streamTimeMs);
             eye.writeTo(out);
             treadmill.writeTo(out);
             out.flush();
@@ -77,6 +97,7 @@ public final class TelemetryBuffers {
             }
             TelemetryBuffers buffers = new TelemetryBuffers();
             buffers.releasedUpToUs = in.readLong();
+            buffers.streamTimeMs = in.readLong();
             buffers.eye.readFrom(in);
             buffers.treadmill.readFrom(in);
             return buffers;

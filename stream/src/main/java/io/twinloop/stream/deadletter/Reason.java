@@ -5,7 +5,10 @@ package io.twinloop.stream.deadletter;
  * dead-letter topic match on {@link #code()}, so codes never change once published.
  */
 public enum Reason {
-    /** The bytes are not a protobuf message of the topic's type (or are empty). */
+    /**
+     * The bytes are not a protobuf message of the topic's type, are empty, or hold nothing a v1
+     * reader knows (e.g. a telemetry record with neither eye nor treadmill sample).
+     */
     UNDECODABLE("undecodable"),
     /** Neither the message nor the record key carries a session id. */
     MISSING_SESSION_ID("missing_session_id"),
@@ -17,8 +20,6 @@ public enum Reason {
     WRONG_FRAME_SIZE("wrong_frame_size"),
     /** A telemetry sample with NaN or infinity in any value; frames align with its neighbours. */
     NON_FINITE_TELEMETRY("non_finite_telemetry"),
-    /** A telemetry record that holds neither an eye nor a treadmill sample. */
-    INVALID_TELEMETRY("invalid_telemetry"),
     /** Telemetry for a virtual session, whose frames never use telemetry. */
     TELEMETRY_FOR_VIRTUAL_SESSION("telemetry_for_virtual_session"),
     /** The session already accepted a frame with this index. */

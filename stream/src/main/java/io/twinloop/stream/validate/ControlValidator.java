@@ -8,8 +8,9 @@ import io.twinloop.stream.deadletter.Rejection;
 import java.util.Optional;
 
 /**
- * A start must let us standardise behaviour and check frame sizes: finite means, finite standard
- * deviations above zero (we divide by them), a model id and a positive frame size.
+ * A start must let us check frame sizes and standardise behaviour: a model id, a positive frame
+ * size and, for rig sessions, finite means and finite standard deviations above zero (we divide by
+ * them). Virtual sessions need no statistics: their behaviour inputs are always the means.
  */
 public final class ControlValidator implements Validator<SessionControl> {
     @Override
@@ -29,6 +30,9 @@ public final class ControlValidator implements Validator<SessionControl> {
         }
         if (start.getWidth() <= 0 || start.getHeight() <= 0) {
             return invalid("start with frame size " + start.getWidth() + "x" + start.getHeight());
+        }
+        if (start.getIsVirtual()) {
+            return Optional.empty();
         }
         Optional<Rejection> bad = stats("pupil_x", start.getPupilX());
         bad = bad.isPresent() ? bad : stats("pupil_y", start.getPupilY());

@@ -1,11 +1,17 @@
 package io.twinloop.stream.validate;
 
+import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.StimulusFrame;
 import io.twinloop.stream.deadletter.Reason;
 import io.twinloop.stream.deadletter.Rejection;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 
-/** A frame's header must describe its own pixels; the session's declared size is checked later. */
+/**
+ * A frame's header must describe its own pixels, and float pixels must be finite; the session's
+ * declared size is checked later, by the session gate.
+ */
 public final class FrameValidator implements Validator<StimulusFrame> {
     @Override
     public Optional<Rejection> check(StimulusFrame frame) {
@@ -28,6 +34,20 @@ public final class FrameValidator implements Validator<StimulusFrame> {
             return Optional.of(Rejection.of(Reason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": "
                     + frame.getPixels().size() + " pixel bytes, expected " + frame.getWidth() + "x"
                     + frame.getHeight() + "x" + bytesPerPixel + " = " + expected));
+        }
+        if (frame.getPixelFormat() == PixelFormat.GRAY_F32) {
+            return finitePixels(frame);
+        }
+        return Optional.empty();
+    }
+
+    /** A NaN pixel would reach every prediction of the session without anyone noticing. */
+    private static Optional<Rejection> finitePixels(StimulusFrame frame) {
+        FloatBuffer pixels = frame.getPixels().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < pixels.limit(); i++) {
+            if (!Float.isFinite(pixels.get(i))) {
+                return invalid("frame " + frame.getFrameIndex() + ": pixel " + i + " is " + pixels.get(i));
+            }
         }
         return Optional.empty();
     }

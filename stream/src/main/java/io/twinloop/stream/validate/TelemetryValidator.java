@@ -17,7 +17,7 @@ public final class TelemetryValidator implements Validator<Telemetry> {
                     telemetry.getEye().getPupilX(), telemetry.getEye().getPupilY(), telemetry.getEye().getPupilRadius());
             case TREADMILL -> finite("treadmill sample at " + telemetry.getTreadmill().getTimestampUs() + " us",
                     telemetry.getTreadmill().getVelocity());
-            default -> Optional.of(Rejection.of(Reason.INVALID_TELEMETRY, "neither eye nor treadmill sample"));
+            default -> Optional.of(Rejection.of(Reason.UNDECODABLE, "neither eye nor treadmill sample"));
         };
     }
 

@@ -26,6 +26,7 @@ public final class PositionFeature {
     private final int channels;
     private final int streams;
     private final GaussianPosition position;
+    private final TanhBound bound = new TanhBound();
     private final VanillaFeature feature;
     /** [1, U, 1, 2] bounded mean positions, the grid_sample grid */
     private final NDArray meanGrid;
@@ -50,7 +51,6 @@ public final class PositionFeature {
             biases.add(state.take(prefix + ".biases." + s, new Shape(units, readouts), (m, sh) -> m.zeros(sh)));
         }
         this.stackedBiases = DerivedTensors.keep(state, NDArrays.stack(new NDList(biases), 0));
-        TanhBound bound = new TanhBound();
         this.meanGrid = DerivedTensors.keep(state, bound.apply(position.mean()).reshape(1, units, 1, 2));
     }
 
@@ -63,13 +63,30 @@ public final class PositionFeature {
     }
 
     /**
+     * Reads out at the mean positions (inference).
+     *
      * @param core   [N, S*C, H, W] (stream null) or [N, C, H, W] (one stream)
      * @param stream one stream, or null for all
      * @return [N, S, U, R] (stream null) or [N, U, R]
      */
     public NDArray forward(NDArray core, Integer stream) {
         long n = core.getShape().get(0);
-        NDArray grid = meanGrid.broadcast(n, units, 1, 2);
+        return readAt(core, meanGrid.broadcast(n, units, 1, 2), stream);
+    }
+
+    /**
+     * Reads out at given positions, e.g. drawn by {@code position().sample(N)} while training.
+     *
+     * @param positions [N, U, 2] unbounded positions (the bound is applied here)
+     */
+    public NDArray forward(NDArray core, Integer stream, NDArray positions) {
+        long n = core.getShape().get(0);
+        return readAt(core, bound.apply(positions).reshape(n, units, 1, 2), stream);
+    }
+
+    /** @param grid [N, U, 1, 2] bounded positions */
+    private NDArray readAt(NDArray core, NDArray grid, Integer stream) {
+        long n = core.getShape().get(0);
         // [N, S*C, U, 1]
         NDArray sampled = GridSampler.sample(core, grid, GridSampler.Padding.BORDER);
         if (stream == null) {

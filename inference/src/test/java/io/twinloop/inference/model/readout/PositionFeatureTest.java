@@ -54,6 +54,14 @@ class PositionFeatureTest {
     }
 
     @Test
+    void givenPositionsAreWhereItReads() {
+        NDArray atMean = readout.forward(core, null, readout.position().mean().expandDims(0).repeat(0, 2));
+        assertTrue(FnnReference.maxAbsDiff(atMean, readout.forward(core, null)) == 0, "mean positions");
+        NDArray sampled = readout.forward(core, null, readout.position().sample(2));
+        assertTrue(FnnReference.maxAbsDiff(sampled, atMean) > 1e-3, "sampled positions read elsewhere");
+    }
+
+    @Test
     void sampledPositionsScatterAroundTheMean() {
         NDArray samples = readout.position().sample(2000);
         assertEquals(new Shape(2000, 48, 2), samples.getShape());
