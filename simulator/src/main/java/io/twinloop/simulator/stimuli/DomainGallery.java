@@ -1,0 +1,53 @@
+package io.twinloop.simulator.stimuli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes one PNG per domain: a strip of three frames, a few frames apart so that motion shows.
+ * Usage: {@code DomainGallery <output-dir> [seed]}.
+ */
+public final class DomainGallery {
+    private static final int GAP_PX = 4;
+
+    private DomainGallery() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path directory = Path.of(args.length > 0 ? args[0] : "docs/stimuli");
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 7;
+        Files.createDirectories(directory);
+        for (DomainKind kind : DomainKind.values()) {
+            StimulusDomain domain = kind.create(seed);
+            Path file = directory.resolve(domain.name() + ".png");
+            ImageIO.write(strip(domain, new long[] {0, 6, 12}), "png", file.toFile());
+            System.out.println(file + "  " + domain.describe(0));
+        }
+    }
+
+    /** The given frames side by side on a white background. */
+    public static BufferedImage strip(StimulusDomain domain, long[] frameIndices) {
+        FrameGeometry g = domain.geometry();
+        int stripWidth = frameIndices.length * g.width() + (frameIndices.length - 1) * GAP_PX;
+        BufferedImage image = new BufferedImage(stripWidth, g.height(), BufferedImage.TYPE_BYTE_GRAY);
+        var raster = image.getRaster();
+        for (int x = 0; x < stripWidth; x++) {
+            for (int y = 0; y < g.height(); y++) {
+                raster.setSample(x, y, 0, 255);
+            }
+        }
+        for (int i = 0; i < frameIndices.length; i++) {
+            float[] frame = domain.render(frameIndices[i]);
+            int left = i * (g.width() + GAP_PX);
+            for (int row = 0; row < g.height(); row++) {
+                for (int col = 0; col < g.width(); col++) {
+                    raster.setSample(left + col, row, 0, FramePixels.toGray8(frame[row * g.width() + col]));
+                }
+            }
+        }
+        return image;
+    }
+}
