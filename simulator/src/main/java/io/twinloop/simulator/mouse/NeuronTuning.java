@@ -10,7 +10,8 @@ package io.twinloop.simulator.mouse;
  * @param centreX                receptive-field centre, screen pixels
  * @param centreY                receptive-field centre, screen pixels
  * @param sigma                  Gaussian envelope standard deviation, screen pixels
- * @param directionDegrees       preferred drift direction of a grating, degrees (0 = rightwards, 90 = downwards)
+ * @param directionDegrees       preferred drift direction of a grating, degrees (0 = rightwards, 90 = upwards, as
+ *                               the stimulus domains count it)
  * @param directionSelectivity   0: responds to both directions of its orientation alike; 0.5: preferred-direction
  *                               motion energy only; 1: opponent energy, silent for the opposite direction
  * @param spatialFrequency       preferred spatial frequency, cycles per screen pixel

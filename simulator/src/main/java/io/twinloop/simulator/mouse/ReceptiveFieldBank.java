@@ -65,7 +65,8 @@ public final class ReceptiveFieldBank {
         double k = 2 * Math.PI * t.spatialFrequency() * ds;
         double theta = Math.toRadians(t.directionDegrees());
         double dx = Math.cos(theta);
-        double dy = Math.sin(theta);
+        // Screen rows grow downwards; directions follow the stimuli's convention (90 degrees = upwards).
+        double dy = -Math.sin(theta);
         int size = rows[i] * cols[i];
         double[] envelope = new double[size];
         double[] carrier = new double[size];

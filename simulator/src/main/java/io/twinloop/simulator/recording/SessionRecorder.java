@@ -8,6 +8,7 @@ import io.twinloop.simulator.mouse.MouseConfig;
 import io.twinloop.simulator.mouse.NeuronTuning;
 import io.twinloop.simulator.mouse.SyntheticMouse;
 import io.twinloop.simulator.mouse.TuningSampler;
+import io.twinloop.simulator.stimuli.FrameGeometry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -44,6 +45,18 @@ public final class SessionRecorder {
         this.behaviour = behaviour;
         this.mouseConfig = mouseConfig;
         this.showProgress = showProgress;
+    }
+
+    /**
+     * Records {@code plan} with the procedural stimulus domains and the simulated mouse's behaviour, all seeded
+     * from {@code seed}: the entry point for a synthetic session.
+     */
+    public static Summary recordSimulated(Path out, long seed, SessionPlan plan, MouseConfig mouseConfig,
+                                          boolean showProgress) throws IOException {
+        FrameGeometry geometry = new FrameGeometry(mouseConfig.screenWidth(), mouseConfig.screenHeight(),
+                mouseConfig.frameRateHz());
+        return new SessionRecorder(new DomainClipSource(geometry, seed), new SimulatedBehaviourSource(), mouseConfig,
+                showProgress).record(out, seed, plan);
     }
 
     /** What was written. */

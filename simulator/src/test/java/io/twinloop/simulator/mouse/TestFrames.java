@@ -25,7 +25,8 @@ final class TestFrames {
                 double value = 0.5;
                 boolean inside = Double.isNaN(discX) || Math.hypot(x + 0.5 - discX, y + 0.5 - discY) <= discRadius;
                 if (inside) {
-                    double along = (x + 0.5) * Math.cos(theta) + (y + 0.5) * Math.sin(theta);
+                    // 90 degrees = upwards: rows grow downwards.
+                    double along = (x + 0.5) * Math.cos(theta) - (y + 0.5) * Math.sin(theta);
                     value = 0.5 + 0.5 * Math.cos(2 * Math.PI * cyclesPerPixel * along - phase);
                 }
                 out[y * w + x] = (byte) Math.round(Math.min(255, value * 255));
