@@ -17,18 +17,22 @@ final class ReportCharts {
     private ReportCharts() {
     }
 
-    /** Histogram of one score over units, NaN left out, as a step outline. */
+    /**
+     * Histogram of one score over units, NaN left out, as a step outline. The range covers [0, 1] and stretches
+     * to the data up to [-1, 2]; values beyond (CC_norm of units with a near-zero ceiling) land in the end bins.
+     */
     static XYChart scoreHistogram(String score, double[] values, int bins) {
         double[] finite = Arrays.stream(values).filter(Double::isFinite).toArray();
-        double lo = Math.min(0, Arrays.stream(finite).min().orElse(0));
-        double hi = Math.max(1, Arrays.stream(finite).max().orElse(1));
+        double lo = Math.max(-1, Math.min(0, Arrays.stream(finite).min().orElse(0)));
+        double hi = Math.min(2, Math.max(1, Arrays.stream(finite).max().orElse(1)));
         long[] counts = new long[bins];
         for (double v : finite) {
-            counts[Math.min(bins - 1, (int) ((v - lo) / (hi - lo) * bins))]++;
+            counts[Math.max(0, Math.min(bins - 1, (int) Math.floor((v - lo) / (hi - lo) * bins)))]++;
         }
         XYChart chart = chart(score + " over " + finite.length + " units (median " + format(Moments.median(values))
                 + ")", score, "units");
         steps(chart, score, lo, (hi - lo) / bins, counts);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
         return chart;
     }
 
@@ -56,6 +60,7 @@ final class ReportCharts {
         XYChart chart = chart("per-frame latency (p50 " + format(microseconds.getValueAtPercentile(50) / 1000.0)
                 + " ms, p99 " + format(microseconds.getValueAtPercentile(99) / 1000.0) + " ms)", "ms", "frames");
         steps(chart, "latency", 0, hiMs / bins, counts);
+        chart.getStyler().setXAxisDecimalPattern("0.0");
         return chart;
     }
 

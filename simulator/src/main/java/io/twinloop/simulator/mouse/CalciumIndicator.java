@@ -1,6 +1,5 @@
 package io.twinloop.simulator.mouse;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -25,10 +24,17 @@ public final class CalciumIndicator {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Calcium back to rest: the start of a trial after a gray-screen gap. */
-    public void reset() {
-        Arrays.fill(calcium, 0);
-        Arrays.fill(expected, 0);
+    /**
+     * Calcium at its resting level: the start of a trial after a gray-screen gap, during which each neuron fired
+     * at its resting rate (so traces do not start with a rise from zero that no real recording has).
+     *
+     * @param restingRates per neuron, spikes per frame
+     */
+    public void reset(double[] restingRates) {
+        for (int i = 0; i < calcium.length; i++) {
+            expected[i] = restingRates[i] / (1 - decay);
+            calcium[i] = expected[i];
+        }
     }
 
     /**

@@ -54,6 +54,11 @@ public final class SyntheticMouse {
         return neurons;
     }
 
+    /** @return per neuron, the rate with no visual drive (spikes per frame) */
+    public double[] restingRates() {
+        return baseline.clone();
+    }
+
     public void reset() {
         motionEnergy.reset();
     }

@@ -32,7 +32,7 @@ final class TrialRecorder {
         float[] recorded = new float[units];
         float[] expected = new float[units];
         mouse.reset();
-        indicator.reset();
+        indicator.reset(mouse.restingRates());
         for (int t = 0; t < frameCount; t++) {
             clips.render(trial.domain(), trial.clipId(), t, frames[t]);
             mouse.step(frames[t], atFrames.at(t), rates);

@@ -37,4 +37,19 @@ class CalciumIndicatorTest {
         assertEquals(steadyState, mean, 0.05 * steadyState);
         assertEquals(expectedVariance, variance, 0.15 * expectedVariance);
     }
+
+    @Test
+    void aResetStartsTheTraceAtTheRestingLevelNotAtZero() {
+        MouseConfig config = MouseConfig.defaults();
+        CalciumIndicator indicator = new CalciumIndicator(config, 2, 1);
+        double[] resting = {0.05, 0.5};
+        indicator.reset(resting);
+        float[] recorded = new float[2];
+        float[] expected = new float[2];
+        indicator.observe(resting, recorded, expected);
+        double decay = Math.exp(-1 / (config.frameRateHz() * config.calciumTimeConstantSeconds()));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(resting[i] / (1 - decay), expected[i], 1e-5, "already at steady state");
+        }
+    }
 }
