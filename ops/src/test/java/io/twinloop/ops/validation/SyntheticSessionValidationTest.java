@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.twinloop.simulator.mouse.MouseConfig;
 import io.twinloop.simulator.recording.DomainClipSource;
 import io.twinloop.simulator.recording.RecordingLayout;
-import io.twinloop.simulator.recording.SessionPlan;
+import io.twinloop.simulator.recording.RecordingPlan;
 import io.twinloop.simulator.recording.SessionRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class SyntheticSessionValidationTest {
     void aPerfectTwinReachesTheNoiseCeilingAndAShuffledOneDoesNot() throws Exception {
         Path dir = Path.of("target", "synthetic-session-validation");
         Path recording = dir.resolve("recording");
-        SessionPlan plan = new SessionPlan(2, 2, 2, 4, 150, DomainClipSource.defaultWeights());
+        RecordingPlan plan = new RecordingPlan(2, 2, 2, 4, 150, DomainClipSource.defaultWeights());
         SessionRecorder.recordSimulated(recording, 17, plan, MouseConfig.defaults().withNeurons(300), false);
 
         RecordedResponses recorded = RecordedResponses.load(recording,

@@ -47,6 +47,16 @@ final class NpyRows {
         return rows;
     }
 
+    /** @return the values of an integer array of any shape, in C order */
+    static long[] longs(NpyArray array) {
+        double[] values = array.asDoubles();
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (long) values[i];
+        }
+        return out;
+    }
+
     private static int[] twoDimensional(NpyArray array, String what) {
         if (array.shape().length != 2) {
             throw new IllegalArgumentException(what + ": expected 2 dimensions, got " + Arrays.toString(array.shape()));

@@ -56,12 +56,7 @@ public final class SensoriumReader {
     }
 
     public long[] unitIds() throws IOException {
-        double[] ids = Npy.read(layout.unitIds()).asDoubles();
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = (long) ids[i];
-        }
-        return out;
+        return NpyRows.longs(Npy.read(layout.unitIds()));
     }
 
     public SensoriumVideoClip video(int trial) throws IOException {

@@ -11,6 +11,6 @@ package io.twinloop.simulator.recording;
  * @param units       recorded neurons
  * @param trials      trials in the session
  */
-public record SessionManifest(long seed, SessionPlan plan, double frameRateHz, int height, int width, int units,
+public record SessionManifest(long seed, RecordingPlan plan, double frameRateHz, int height, int width, int units,
                               int trials) {
 }

@@ -51,7 +51,7 @@ public final class SessionRecorder {
      * Records {@code plan} with the procedural stimulus domains and the simulated mouse's behaviour, all seeded
      * from {@code seed}: the entry point for a synthetic session.
      */
-    public static Summary recordSimulated(Path out, long seed, SessionPlan plan, MouseConfig mouseConfig,
+    public static Summary recordSimulated(Path out, long seed, RecordingPlan plan, MouseConfig mouseConfig,
                                           boolean showProgress) throws IOException {
         FrameGeometry geometry = new FrameGeometry(mouseConfig.screenWidth(), mouseConfig.screenHeight(),
                 mouseConfig.frameRateHz());
@@ -63,7 +63,7 @@ public final class SessionRecorder {
     public record Summary(Path root, int trials, int units, int framesPerTrial) {
     }
 
-    public Summary record(Path out, long seed, SessionPlan plan) throws IOException {
+    public Summary record(Path out, long seed, RecordingPlan plan) throws IOException {
         SplittableRandom seeds = new SplittableRandom(seed);
         long scheduleSeed = seeds.nextLong();
         long behaviourSeed = seeds.nextLong();

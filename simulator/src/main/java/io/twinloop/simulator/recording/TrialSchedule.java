@@ -20,7 +20,7 @@ public final class TrialSchedule {
     private TrialSchedule() {
     }
 
-    public static List<Trial> of(SessionPlan plan, long seed) {
+    public static List<Trial> of(RecordingPlan plan, long seed) {
         Random random = new Random(seed);
         // Sorted so that the draw does not depend on the map's iteration order.
         TreeMap<String, Double> weights = new TreeMap<>(plan.domainWeights());

@@ -48,12 +48,7 @@ public final class TwinloopExtrasReader {
 
     /** @return per trial, the clip shown; equal ids are repeats */
     public long[] clipIds() throws IOException {
-        double[] ids = Npy.read(layout.clipIds()).asDoubles();
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = (long) ids[i];
-        }
-        return out;
+        return NpyRows.longs(Npy.read(layout.clipIds()));
     }
 
     public String[] domains() throws IOException {

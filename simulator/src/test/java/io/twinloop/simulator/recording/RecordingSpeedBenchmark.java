@@ -16,7 +16,7 @@ class RecordingSpeedBenchmark {
 
     @Test
     void recordsThreeMinutes(@TempDir Path dir) throws Exception {
-        SessionPlan plan = SessionPlan.ofMinutes(3, 30, 5, DomainClipSource.defaultWeights());
+        RecordingPlan plan = RecordingPlan.ofMinutes(3, 30, 5, DomainClipSource.defaultWeights());
         long start = System.nanoTime();
         SessionRecorder.Summary summary = SessionRecorder.recordSimulated(dir, 1, plan, MouseConfig.defaults(), true);
         double seconds = (System.nanoTime() - start) / 1e9;

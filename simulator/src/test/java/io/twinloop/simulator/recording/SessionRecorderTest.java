@@ -23,7 +23,7 @@ class SessionRecorderTest {
 
     private static final int UNITS = 60;
     private static final int FRAMES = 24;
-    private static final SessionPlan PLAN = new SessionPlan(3, 1, 2, 3, FRAMES,
+    private static final RecordingPlan PLAN = new RecordingPlan(3, 1, 2, 3, FRAMES,
             Map.of("natural-movie", 3.0, "drifting-gabor", 1.0));
 
     private static SessionRecorder.Summary record(Path out, long seed) throws Exception {

@@ -14,10 +14,10 @@ import java.util.Map;
  * @param framesPerTrial frames per trial
  * @param domainWeights  stimulus domain name -> relative frequency
  */
-public record SessionPlan(int trainClips, int oracleClips, int testClips, int repeats, int framesPerTrial,
+public record RecordingPlan(int trainClips, int oracleClips, int testClips, int repeats, int framesPerTrial,
                           Map<String, Double> domainWeights) {
 
-    public SessionPlan {
+    public RecordingPlan {
         if (trainClips < 0 || oracleClips < 0 || testClips < 0 || repeats < 1 || framesPerTrial < 1) {
             throw new IllegalArgumentException("clip counts >= 0, repeats and frames per trial >= 1");
         }
@@ -33,7 +33,7 @@ public record SessionPlan(int trainClips, int oracleClips, int testClips, int re
     }
 
     /** A plan of about {@code minutes} minutes of 10 s trials: 70 % training, the rest validation and test. */
-    public static SessionPlan ofMinutes(double minutes, double frameRateHz, int repeats,
+    public static RecordingPlan ofMinutes(double minutes, double frameRateHz, int repeats,
                                         Map<String, Double> domainWeights) {
         int framesPerTrial = (int) Math.round(10 * frameRateHz);
         int trials = Math.max(1, (int) Math.round(minutes * 6));
@@ -42,6 +42,6 @@ public record SessionPlan(int trainClips, int oracleClips, int testClips, int re
         int oracle = repeatedClips / 2;
         int test = repeatedClips - oracle;
         int train = Math.max(1, trials - repeatedClips * repeats);
-        return new SessionPlan(train, oracle, test, repeats, framesPerTrial, domainWeights);
+        return new RecordingPlan(train, oracle, test, repeats, framesPerTrial, domainWeights);
     }
 }
