@@ -80,4 +80,31 @@ class ValidationReportTest {
         // Nine defined values, ranked 0.1 .. 0.9: quantiles 0.95, 0.75, 0.5, 0.25 pick ranks 8, 6, 4, 2.
         assertArrayEquals(new int[] {2, 5, 3, 4}, ValidationReport.exampleUnits(correlation));
     }
+
+    @Test
+    void aSessionWithoutRepeatsStillGetsAReportWithTheCeilingMarkedUndefined(@TempDir Path dir) throws Exception {
+        Random random = new Random(3);
+        int trials = 3;
+        int frames = 40;
+        int units = 5;
+        float[][][] recorded = new float[trials][frames][units];
+        float[][][] predicted = new float[trials][frames][units];
+        for (int i = 0; i < trials; i++) {
+            for (int t = 0; t < frames; t++) {
+                for (int u = 0; u < units; u++) {
+                    predicted[i][t][u] = (float) random.nextGaussian();
+                    recorded[i][t][u] = predicted[i][t][u] + (float) random.nextGaussian();
+                }
+            }
+        }
+        NeuronScores scores = new NeuronScorer(0).score(RepeatedTrials.fromTrials(List.of(0, 1, 2), recorded, predicted));
+        ValidationReport.write(dir, new ReportInput("no repeats", LongStream.range(0, units).toArray(), predicted,
+                recorded, scores, null, 0));
+
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve(ValidationReport.SUMMARY).toFile());
+        assertEquals(0, summary.at("/scores/cc_max/defined").asInt(), "no repeats, no ceiling");
+        assertTrue(summary.at("/scores/single_trial_correlation/median").asDouble() > 0.5);
+        assertTrue(Files.readString(dir.resolve(ValidationReport.MARKDOWN)).contains("| cc_norm | n/a |"));
+        assertTrue(Files.exists(dir.resolve("cc_norm.png")));
+    }
 }
