@@ -2,6 +2,7 @@ package io.twinloop.simulator.recording;
 
 import io.twinloop.simulator.mouse.CalciumIndicator;
 import io.twinloop.simulator.mouse.MouseConfig;
+import io.twinloop.simulator.mouse.ScanResampler;
 import io.twinloop.simulator.mouse.SyntheticMouse;
 
 /**
@@ -40,6 +41,13 @@ final class TrialRecorder {
             for (int u = 0; u < units; u++) {
                 responses[u][t] = recorded[u];
                 noiseless[u][t] = expected[u];
+            }
+        }
+        if (config.resamplesScans()) {
+            ScanResampler scans = new ScanResampler(config.frameRateHz(), config.scanRateHz());
+            for (int u = 0; u < units; u++) {
+                responses[u] = scans.resample(responses[u]);
+                noiseless[u] = scans.resample(noiseless[u]);
             }
         }
         return new RecordedTrial(trial.tier(), trial.clipId(), trial.domain(), config.screenHeight(),

@@ -123,4 +123,20 @@ class SessionRecorderTest {
         }
         assertFalse(Arrays.deepEquals(a, c));
     }
+
+    @Test
+    void imagingSlowerThanTheFramesIsResampledToFrames(@TempDir Path dir) throws Exception {
+        // 7.5 Hz scans at 30 Hz frames: a scan every 4 frames, straight lines in between.
+        new SessionRecorder(TestSources.gratings(), TestSources.walks(),
+                MouseConfig.defaults().withNeurons(UNITS).withScanRate(7.5), false).record(dir, 5, PLAN);
+        float[][] responses = new SensoriumReader(dir).responses(0);
+        for (float[] unit : responses) {
+            for (int scan = 0; scan + 4 < FRAMES; scan += 4) {
+                for (int k = 1; k < 4; k++) {
+                    float line = unit[scan] + (unit[scan + 4] - unit[scan]) * k / 4f;
+                    assertEquals(line, unit[scan + k], 1e-4);
+                }
+            }
+        }
+    }
 }
