@@ -1,6 +1,7 @@
 package io.twinloop.ops.validation;
 
 import java.util.Arrays;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.knowm.xchart.XYChart;
@@ -105,6 +106,6 @@ final class ReportCharts {
     }
 
     static String format(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", value);
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -67,7 +68,7 @@ public final class ValidationReport {
         if (ranked.length == 0) {
             return new int[] {0};
         }
-        return java.util.Arrays.stream(EXAMPLE_QUANTILES)
+        return Arrays.stream(EXAMPLE_QUANTILES)
                 .mapToInt(q -> ranked[(int) Math.round(q * (ranked.length - 1))]).distinct().toArray();
     }
 

@@ -1,5 +1,6 @@
 package io.twinloop.simulator.mouse;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,10 +56,10 @@ public final class MotionEnergy {
 
     /** Forgets the past: the start of a new trial after a gray screen. */
     public void reset() {
-        java.util.Arrays.fill(prefRe, 0);
-        java.util.Arrays.fill(prefIm, 0);
-        java.util.Arrays.fill(nullRe, 0);
-        java.util.Arrays.fill(nullIm, 0);
+        Arrays.fill(prefRe, 0);
+        Arrays.fill(prefIm, 0);
+        Arrays.fill(nullRe, 0);
+        Arrays.fill(nullIm, 0);
     }
 
     /**

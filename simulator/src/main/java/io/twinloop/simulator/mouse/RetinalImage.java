@@ -1,5 +1,7 @@
 package io.twinloop.simulator.mouse;
 
+import java.util.Arrays;
+
 /**
  * What the receptive fields see: the frame as contrast around mean gray, box-averaged to the filter grid and
  * translated by the eye's position (retinal shift), screen outside the frame counting as mean gray.
@@ -42,7 +44,7 @@ public final class RetinalImage {
 
     private void boxAverage(byte[] gray8) {
         float scale = 1f / (255f * factor * factor);
-        java.util.Arrays.fill(boxed, 0f);
+        Arrays.fill(boxed, 0f);
         for (int y = 0; y < screenHeight; y++) {
             int row = (y / factor) * width;
             int offset = y * screenWidth;
