@@ -20,9 +20,11 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param waitCheckInterval how often waiting frames are looked at (wall clock and stream time)
  * @param stopGrace how long a stop waits for frames up to its last index that have not arrived
  * @param numStreamThreads stream threads of this instance
+ * @param exactlyOnce exactly-once processing (default): see {@link #properties()}
  */
 public record StreamConfig(String bootstrapServers, String applicationId, Path stateDir, Duration maxWait,
-                           Duration waitCheckInterval, Duration stopGrace, int numStreamThreads) {
+                           Duration waitCheckInterval, Duration stopGrace, int numStreamThreads,
+                           boolean exactlyOnce) {
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
     public static final Duration DEFAULT_WAIT_CHECK_INTERVAL = Duration.ofMillis(5);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
@@ -35,23 +37,43 @@ public record StreamConfig(String bootstrapServers, String applicationId, Path s
         }
     }
 
-    /** Defaults for everything but where to connect and store: 50 ms wait, one thread. */
+    /** Defaults for everything but where to connect and store: 50 ms wait, one thread, exactly once. */
     public static StreamConfig of(String bootstrapServers, String applicationId, Path stateDir) {
         return new StreamConfig(bootstrapServers, applicationId, stateDir, DEFAULT_MAX_WAIT,
-                DEFAULT_WAIT_CHECK_INTERVAL, DEFAULT_STOP_GRACE, 1);
+                DEFAULT_WAIT_CHECK_INTERVAL, DEFAULT_STOP_GRACE, 1, true);
     }
 
     public StreamConfig withMaxWait(Duration maxWait) {
         return new StreamConfig(bootstrapServers, applicationId, stateDir, maxWait, waitCheckInterval, stopGrace,
-                numStreamThreads);
+                numStreamThreads, exactlyOnce);
     }
 
     public StreamConfig withNumStreamThreads(int numStreamThreads) {
         return new StreamConfig(bootstrapServers, applicationId, stateDir, maxWait, waitCheckInterval, stopGrace,
-                numStreamThreads);
+                numStreamThreads, exactlyOnce);
     }
 
-    /** Kafka Streams properties, tuned for per-frame latency. */
+    public StreamConfig withStateDir(Path stateDir) {
+        return new StreamConfig(bootstrapServers, applicationId, stateDir, maxWait, waitCheckInterval, stopGrace,
+                numStreamThreads, exactlyOnce);
+    }
+
+    public StreamConfig withExactlyOnce(boolean exactlyOnce) {
+        return new StreamConfig(bootstrapServers, applicationId, stateDir, maxWait, waitCheckInterval, stopGrace,
+                numStreamThreads, exactlyOnce);
+    }
+
+    /**
+     * Kafka Streams properties, tuned for per-frame latency.
+     *
+     * <p>Exactly once, because the gate's memory of accepted frame indices is state: under
+     * at-least-once a hard crash can leave that state (changelog) ahead of the aligned output, and
+     * the frames processed again after the restart would be rejected as duplicates, never reaching
+     * the model. Under exactly-once, state, output and offsets commit together. The output is
+     * produced at once all the same (linger 0): consumers of {@code twinloop.aligned} that read
+     * uncommitted (Kafka's default) see frames without waiting for the commit, and after a crash
+     * may see a frame of an aborted transaction again: they drop indices they have already stepped.
+     */
     public Properties properties() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -62,6 +84,8 @@ public record StreamConfig(String bootstrapServers, String applicationId, Path s
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // Streams lingers its producer 100 ms by default: every aligned frame would wait for it.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // The thread blocks in poll() up to this long when idle; the wall-clock wait check can only
         // run between polls, so it must not block longer than the check interval.

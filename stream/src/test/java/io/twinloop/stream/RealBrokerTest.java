@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The stream against a real single-node broker: wall-clock waits, changelog restore and latency,
  * which the test driver cannot show. Slow (a broker start), so opt-in:
- * {@code ./mvnw -o -q -pl stream -am test -Dtest=RealBrokerTest -Dtwinloop.broker-tests=true}.
+ * {@code ./mvnw -o -q -pl stream -am test -Dtest=RealBrokerTest -Dtwinloop.broker-tests=true}
+ * (add {@code -Dtwinloop.exactly-once=false} to time at-least-once instead).
  */
 @EnabledIfSystemProperty(named = "twinloop.broker-tests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -90,7 +91,10 @@ class RealBrokerTest {
 
     @Test
     void alignsOnARealBrokerAndWaitsOnTheWallClock() throws Exception {
-        StreamConfig config = StreamConfig.of(cluster.bootstrapServers(), "twinloop-it", dir.resolve("state-1"));
+        boolean exactlyOnce = !"false".equals(System.getProperty("twinloop.exactly-once"));
+        StreamConfig config = StreamConfig.of(cluster.bootstrapServers(), "twinloop-it", dir.resolve("state-1"))
+                .withExactlyOnce(exactlyOnce);
+        System.out.println("exactly once: " + exactlyOnce);
         KafkaStreams streams = startStreams(config);
         try (KafkaConsumer<String, byte[]> aligned = consumer(Topics.ALIGNED);
              KafkaConsumer<String, byte[]> deadLetters = consumer(Topics.DEAD_LETTER)) {
@@ -197,8 +201,7 @@ class RealBrokerTest {
                     "the frame was still waiting");
 
             // Empty local state: the new instance restores the waiting frame from the changelog.
-            streams = startStreams(new StreamConfig(config.bootstrapServers(), config.applicationId(),
-                    dir.resolve("r2"), config.maxWait(), config.waitCheckInterval(), config.stopGrace(), 1));
+            streams = startStreams(config.withStateDir(dir.resolve("r2")));
             send(Topics.TELEMETRY, "r", treadmill("r", 50_000, 6));
             send(Topics.CONTROL, "r", stop("r", 0));
             List<ModelInput> out = readUntil(aligned, m -> m.getSessionId().equals("r") && m.hasStop(), 1).stream()

@@ -42,6 +42,9 @@ class StreamConfigTest {
         assertEquals(5L, props.get(StreamsConfig.POLL_MS_CONFIG));
         assertEquals(0L, props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
         assertEquals(2, props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals(StreamsConfig.AT_LEAST_ONCE,
+                config.withExactlyOnce(false).properties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         // Streams must accept all of it.
         assertEquals(0L, new StreamsConfig(props).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
     }
