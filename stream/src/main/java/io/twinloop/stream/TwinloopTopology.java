@@ -60,6 +60,8 @@ public final class TwinloopTopology {
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SessionGate.STORE),
                 Serdes.String(), new SessionStateSerde()), GATE, ALIGNER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SessionGate.FINISHED_STORE),
+                Serdes.String(), Serdes.Long()), GATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PendingFrames.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), ALIGNER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(

@@ -1,5 +1,7 @@
 package io.twinloop.stream;
 
+import io.twinloop.stream.session.SessionGate;
+
 import static io.twinloop.stream.StreamHarness.frameIndices;
 import static io.twinloop.stream.StreamHarness.frameOf;
 import static io.twinloop.stream.StreamHarness.reasons;
@@ -316,9 +318,32 @@ class TwinloopTopologyTest {
         assertEquals(List.of(0L), frameIndices(out));
         assertTrue(out.get(out.size() - 1).hasStop());
         List<DeadLetter> letters = rig.deadLetters();
-        assertEquals(List.of("unknown_session", "unknown_session", "unknown_session", "unknown_session",
-                "unknown_session"), reasons(letters));
+        // ghost's frame, eye sample and stop, and s1's frame after its stop; s1's trailing treadmill
+        // sample is the rig's camera running on, dropped quietly
+        assertEquals(List.of("unknown_session", "unknown_session", "unknown_session", "unknown_session"),
+                reasons(letters));
         assertEquals("ghost", letters.get(0).getSessionId());
+        assertEquals("s1", letters.get(3).getSessionId());
+    }
+
+    @Test
+    void telemetryTrailingAStopIsDroppedQuietlyUntilTheSessionIsForgotten() {
+        rig.start("s1");
+        telemetryAhead("s1");
+        rig.frame("s1", 0, 0);
+        rig.stop("s1", 0);
+        List<ModelInput> out = rig.aligned();
+        assertTrue(out.get(out.size() - 1).hasStop());
+        rig.eye("s1", 50_000, 1, 1, 1);
+        rig.treadmill("s1", 50_000, 3);
+        assertTrue(rig.deadLetters().isEmpty(), "trailing telemetry is not an error");
+
+        rig.advanceWallClock(SessionGate.TRAILING_TELEMETRY.plusSeconds(1));
+        rig.treadmill("s1", 60_000, 3);
+        assertEquals(List.of("unknown_session"), reasons(rig.deadLetters()), "a long-finished session is unknown");
+
+        rig.start("s1");
+        assertTrue(rig.deadLetters().isEmpty(), "a finished session id can start again");
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     private final String modelId;
     private final WorkerMetrics metrics;
     private final Set<String> rejectedSessions = new HashSet<>();
+    /** Last frame index stepped per session: a frame seen again (a replayed poll) is not stepped twice. */
+    private final Map<String, Long> lastStepped = new HashMap<>();
     private volatile boolean running = true;
 
     /**
@@ -137,6 +140,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 return;
             }
             rejectedSessions.remove(session);
+            lastStepped.remove(session);
             stepper.open(session);
             metrics.openSessions.incrementAndGet();
         } else if (event.hasStop()) {
@@ -145,6 +149,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 metrics.openSessions.decrementAndGet();
             }
             rejectedSessions.remove(session);
+            lastStepped.remove(session);
         }
     }
 
@@ -159,7 +164,12 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             } else if (!stepper.isOpen(session)) {
                 reject(session, "unknown_session", "frame of a session that was never started",
                         input.toByteArray());
+            } else if (input.getFrame().getFrame().getFrameIndex() <= lastStepped.getOrDefault(session, -1L)) {
+                // the stream's exactly-once output can be re-read after a crash or an aborted
+                // transaction: the prediction for this frame was already published
+                metrics.replayedFramesSkipped.incrementAndGet();
             } else {
+                lastStepped.put(session, input.getFrame().getFrame().getFrameIndex());
                 accepted.add(input);
                 inputs.add(toFrameInput(input.getFrame()));
             }

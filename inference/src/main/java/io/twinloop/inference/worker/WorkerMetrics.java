@@ -13,6 +13,8 @@ public final class WorkerMetrics {
     public final AtomicLong rejected = new AtomicLong();
     public final AtomicLong batches = new AtomicLong();
     public final AtomicLong openSessions = new AtomicLong();
+    /** Frames read again after a replay of the aligned topic, whose predictions were already sent. */
+    public final AtomicLong replayedFramesSkipped = new AtomicLong();
     /** Model step wall time per batch, microseconds. */
     private final Recorder stepMicros = new Recorder(3);
     private final Histogram stepTotal = new Histogram(3);

@@ -24,6 +24,9 @@ final class ServiceMetrics implements MetricsSource {
                 .counter("twinloop_worker_rejected_total", "Inputs the inference worker sent to the dead-letter topic.",
                         worker.rejected.get())
                 .counter("twinloop_batches_total", "Model steps (batches of sessions).", worker.batches.get())
+                .counter("twinloop_replayed_frames_skipped_total",
+                        "Aligned frames read again after a replay whose predictions were already published.",
+                        worker.replayedFramesSkipped.get())
                 .gauge("twinloop_open_sessions", "Sessions whose state the worker holds.", worker.openSessions.get())
                 .gauge("twinloop_stream_running", "1 when the Kafka Streams stage is running.",
                         streams.state().isRunningOrRebalancing() ? 1 : 0);

@@ -30,16 +30,26 @@ import org.slf4j.LoggerFactory;
  * <p>A stop whose last frame has not been accepted yet waits (at most {@code stopGrace}, wall
  * clock) for the missing frames: control and frames travel on different topics, so the stop may be
  * processed before the rig's last frames. When the grace runs out the session finishes without them.
+ *
+ * <p>A finished session is remembered for {@link #TRAILING_TELEMETRY} (wall clock): the rig's eye
+ * camera and treadmill keep sampling after the last frame, and those trailing samples — which may
+ * also be processed after the stop, being on another topic — are dropped quietly instead of being
+ * dead-lettered as an unknown session. Frames of a finished session are still dead-lettered.
  */
 public final class SessionGate implements Processor<String, Inbound<?>, String, Object> {
     /** Store of {@link SessionState} by session id. */
     public static final String STORE = "twinloop-sessions";
+    /** Store of finished sessions: id to wall-clock ms of the finish. */
+    public static final String FINISHED_STORE = "twinloop-finished-sessions";
+    /** How long telemetry that trails a session's stop is dropped without a dead letter. */
+    public static final Duration TRAILING_TELEMETRY = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
 
     private final Duration stopGrace;
     private final String next;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SessionState> sessions;
+    private KeyValueStore<String, Long> finished;
 
     /** @param next name of the processor that receives the {@link SessionEvent}s (the aligner) */
     public SessionGate(Duration stopGrace, String next) {
@@ -51,6 +61,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.sessions = context.getStateStore(STORE);
+        this.finished = context.getStateStore(FINISHED_STORE);
         Duration every = stopGrace.dividedBy(10).isZero() ? Duration.ofMillis(1) : stopGrace.dividedBy(10);
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::finishOverdueStops);
     }
@@ -62,6 +73,10 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         SessionState state = sessions.get(sessionId);
         if (inbound.message() instanceof SessionControl control) {
             onControl(record, control, state);
+        } else if (state == null && finished.get(sessionId) != null) {
+            if (!(inbound.message() instanceof Telemetry)) {
+                reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "session '" + sessionId + "' has stopped"));
+            }
         } else if (state == null) {
             reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "no running session '" + sessionId + "'"));
         } else if (inbound.message() instanceof StimulusFrame frame) {
@@ -80,6 +95,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
                 reject(record, Rejection.of(Reason.INVALID_CONTROL, "session '" + sessionId + "' already started"));
                 return;
             }
+            finished.delete(sessionId);
             sessions.put(sessionId, SessionState.started(control.getStart()));
             forward(record, new SessionEvent.Started(control.getStart()));
             return;
@@ -138,6 +154,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         SessionStop stop = SessionStop.newBuilder().setLastFrameIndex(state.stopIndex()).build();
         context.forward(new Record<>(sessionId, new SessionEvent.Stopped(stop), timestamp), next);
         sessions.delete(sessionId);
+        finished.put(sessionId, context.currentSystemTimeMs());
     }
 
     private void finishOverdueStops(long wallClockMs) {
@@ -154,6 +171,19 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
                     kv.value.lastAccepted() + 1, kv.value.stopIndex(), stopGrace);
             finish(kv.key, kv.value, wallClockMs);
         }
+        forgetFinishedSessions(wallClockMs);
+    }
+
+    private void forgetFinishedSessions(long wallClockMs) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = finished.all()) {
+            all.forEachRemaining(kv -> {
+                if (wallClockMs - kv.value >= TRAILING_TELEMETRY.toMillis()) {
+                    expired.add(kv.key);
+                }
+            });
+        }
+        expired.forEach(finished::delete);
     }
 
     private void forward(Record<String, Inbound<?>> record, SessionEvent event) {
