@@ -49,7 +49,8 @@ public final class DeadLetters {
         if (original != null) {
             letter.setOriginalValue(ByteString.copyFrom(original));
         }
-        context.recordMetadata().ifPresent((RecordMetadata meta) -> letter
+        // a punctuation (a wait that ran out) has metadata without a source record
+        context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent((RecordMetadata meta) -> letter
                 .setSourceTopic(meta.topic())
                 .setSourcePartition(meta.partition())
                 .setSourceOffset(meta.offset()));

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * clock) for the missing frames: control and frames travel on different topics, so the stop may be
  * processed before the rig's last frames. When the grace runs out the session finishes without them.
  *
+ * <p>Frames and telemetry of a session that has not started yet wait up to {@link #START_GRACE}
+ * (wall clock) for the start, which travels on the control topic and may be processed after them;
+ * when it comes they go through in their order, otherwise they are dead-lettered as unknown.
+ *
  * <p>A finished session is remembered for {@link #TRAILING_TELEMETRY} (wall clock): the rig's eye
  * camera and treadmill keep sampling after the last frame, and those trailing samples — which may
  * also be processed after the stop, being on another topic — are dropped quietly instead of being
@@ -41,6 +45,12 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
     public static final String STORE = "twinloop-sessions";
     /** Store of finished sessions: id to wall-clock ms of the finish. */
     public static final String FINISHED_STORE = "twinloop-finished-sessions";
+    /** Store of records waiting for their session's start: id to {@link EarlyRecords}. */
+    public static final String EARLY_STORE = "twinloop-early-records";
+    /** How long frames and telemetry wait for their session's start. */
+    public static final Duration START_GRACE = Duration.ofSeconds(5);
+    /** At most this many records of one session wait for its start. */
+    static final int MAX_EARLY_RECORDS = 2_000;
     /** How long telemetry that trails a session's stop is dropped without a dead letter. */
     public static final Duration TRAILING_TELEMETRY = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
@@ -50,6 +60,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Long> finished;
+    private KeyValueStore<String, byte[]> early;
 
     /** @param next name of the processor that receives the {@link SessionEvent}s (the aligner) */
     public SessionGate(Duration stopGrace, String next) {
@@ -62,8 +73,9 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         this.context = context;
         this.sessions = context.getStateStore(STORE);
         this.finished = context.getStateStore(FINISHED_STORE);
+        this.early = context.getStateStore(EARLY_STORE);
         Duration every = stopGrace.dividedBy(10).isZero() ? Duration.ofMillis(1) : stopGrace.dividedBy(10);
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::finishOverdueStops);
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expireWaits);
     }
 
     @Override
@@ -78,7 +90,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
                 reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "session '" + sessionId + "' has stopped"));
             }
         } else if (state == null) {
-            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "no running session '" + sessionId + "'"));
+            holdUntilStart(record);
         } else if (inbound.message() instanceof StimulusFrame frame) {
             onFrame(record, frame, state);
         } else if (inbound.message() instanceof Telemetry telemetry) {
@@ -98,6 +110,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
             finished.delete(sessionId);
             sessions.put(sessionId, SessionState.started(control.getStart()));
             forward(record, new SessionEvent.Started(control.getStart()));
+            releaseEarly(sessionId);
             return;
         }
         if (state == null) {
@@ -157,6 +170,13 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         finished.put(sessionId, context.currentSystemTimeMs());
     }
 
+    /** Ends every wait that ran out: stops missing frames, finished sessions, records never started. */
+    private void expireWaits(long wallClockMs) {
+        finishOverdueStops(wallClockMs);
+        forgetFinishedSessions(wallClockMs);
+        rejectRecordsNeverStarted(wallClockMs);
+    }
+
     private void finishOverdueStops(long wallClockMs) {
         List<KeyValue<String, SessionState>> overdue = new ArrayList<>();
         try (KeyValueIterator<String, SessionState> all = sessions.all()) {
@@ -171,7 +191,59 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
                     kv.value.lastAccepted() + 1, kv.value.stopIndex(), stopGrace);
             finish(kv.key, kv.value, wallClockMs);
         }
-        forgetFinishedSessions(wallClockMs);
+    }
+
+    private void holdUntilStart(Record<String, Inbound<?>> record) {
+        String sessionId = record.value().sessionId();
+        byte[] held = early.get(sessionId);
+        if (EarlyRecords.decode(held).size() >= MAX_EARLY_RECORDS) {
+            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "no running session '" + sessionId + "' and "
+                    + MAX_EARLY_RECORDS + " of its records already wait for a start"));
+            return;
+        }
+        EarlyRecords.Kind kind = record.value().message() instanceof StimulusFrame
+                ? EarlyRecords.Kind.FRAME : EarlyRecords.Kind.TELEMETRY;
+        early.put(sessionId, EarlyRecords.append(held, new EarlyRecords.Early(kind, record.timestamp(),
+                context.currentSystemTimeMs(), record.value().raw())));
+    }
+
+    /** Puts the records that came before the start through the gate, in their order. */
+    private void releaseEarly(String sessionId) {
+        List<EarlyRecords.Early> held = EarlyRecords.decode(early.get(sessionId));
+        early.delete(sessionId);
+        for (EarlyRecords.Early e : held) {
+            process(new Record<>(sessionId, decode(sessionId, e), e.timestamp()));
+        }
+    }
+
+    private void rejectRecordsNeverStarted(long wallClockMs) {
+        List<KeyValue<String, byte[]>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = early.all()) {
+            all.forEachRemaining(kv -> {
+                List<EarlyRecords.Early> held = EarlyRecords.decode(kv.value);
+                if (!held.isEmpty() && wallClockMs - held.get(0).arrivedAtMs() >= START_GRACE.toMillis()) {
+                    expired.add(kv);
+                }
+            });
+        }
+        for (KeyValue<String, byte[]> kv : expired) {
+            early.delete(kv.key);
+            for (EarlyRecords.Early e : EarlyRecords.decode(kv.value)) {
+                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()), Rejection.of(Reason.UNKNOWN_SESSION,
+                        "no running session '" + kv.key + "': no start arrived within " + START_GRACE));
+            }
+        }
+    }
+
+    private static Inbound<?> decode(String sessionId, EarlyRecords.Early e) {
+        try {
+            return e.kind() == EarlyRecords.Kind.FRAME
+                    ? new Inbound<>(sessionId, StimulusFrame.parseFrom(e.raw()), e.raw())
+                    : new Inbound<>(sessionId, Telemetry.parseFrom(e.raw()), e.raw());
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            // it was decoded once before it was held
+            throw new IllegalStateException("held record of session " + sessionId + " no longer decodes", ex);
+        }
     }
 
     private void forgetFinishedSessions(long wallClockMs) {

@@ -1,0 +1,70 @@
+package io.twinloop.ops.cli;
+
+import io.twinloop.ops.replay.RecordingReplay;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code twinloop replay}: a recorded session through Kafka and the twin, scored against the neurons. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a recorded session (Sensorium 2023 layout with twinloop/ frames and telemetry)"
+                + " through the topics, collect the predictions, score them against the recorded responses and"
+                + " write a report. Ends with one JSON line.")
+public final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RECORDING", description = "the recording directory")
+    Path recording;
+
+    @Option(names = "--report", required = true, paramLabel = "DIR",
+            description = "where report.md, its plots, summary.json and predictions.npy go")
+    Path report;
+
+    @Option(names = "--tiers", split = ",", defaultValue = "oracle,final_test_main",
+            description = "tiers to replay and score; the repeated ones give CC_norm (default: ${DEFAULT-VALUE})")
+    List<String> tiers;
+
+    @Option(names = "--real-time", description = "publish at the recorded pace instead of as fast as possible")
+    boolean realTime;
+
+    @Option(names = "--burn-in", defaultValue = "10",
+            description = "frames at the start of every trial left out of the scores (default: ${DEFAULT-VALUE})")
+    int burnIn;
+
+    @Option(names = "--drain-seconds", defaultValue = "60",
+            description = "after publishing, give up on missing predictions when none arrived for this long"
+                    + " (default: ${DEFAULT-VALUE})")
+    long drainSeconds;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ServiceCliOptions service;
+
+    @Mixin
+    ModelOptions model;
+
+    @Override
+    public Integer call() throws Exception {
+        RecordingReplay replay = new RecordingReplay(recording, new LinkedHashSet<>(tiers), realTime, burnIn,
+                java.time.Duration.ofSeconds(drainSeconds));
+        if (model.params.isEmpty()) {
+            // an initialised twin must at least predict the recording's units
+            model.units = replay.units();
+            System.err.println("twinloop replay: no --params given: replaying through an untrained twin of "
+                    + model.units + " units (scores near 0 are expected; train one with the training commands)");
+        }
+        try (KafkaOptions.Connection connection = kafka.connect()) {
+            System.out.println(replay.run(connection.bootstrapServers(),
+                    service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
+                    model.createStepper(), model.modelId(), report));
+        }
+        return 0;
+    }
+}
