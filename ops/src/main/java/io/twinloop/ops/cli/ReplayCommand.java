@@ -41,6 +41,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     long drainSeconds;
 
+    @Option(names = "--twin", defaultValue = "model",
+            description = "what predicts: model (the network of --params, or an initialised one) or ground-truth"
+                    + " (a synthetic recording's own mouse: the perfect twin, scored at the noise ceiling)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String twin;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -54,7 +60,12 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RecordingReplay replay = new RecordingReplay(recording, new LinkedHashSet<>(tiers), realTime, burnIn,
                 java.time.Duration.ofSeconds(drainSeconds));
-        if (model.params.isEmpty()) {
+        boolean groundTruth = twin.equals("ground-truth");
+        if (!groundTruth && !twin.equals("model")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--twin must be model or ground-truth, not " + twin);
+        }
+        if (!groundTruth && model.params.isEmpty()) {
             // an initialised twin must at least predict the recording's units
             model.units = replay.units();
             System.err.println("twinloop replay: no --params given: replaying through an untrained twin of "
@@ -63,7 +74,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (KafkaOptions.Connection connection = kafka.connect()) {
             System.out.println(replay.run(connection.bootstrapServers(),
                     service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
-                    model.createStepper(), model.modelId(), report));
+                    groundTruth ? replay.groundTruthTwin() : model.createStepper(), model.modelId(), report));
         }
         return 0;
     }

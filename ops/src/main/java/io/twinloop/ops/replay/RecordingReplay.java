@@ -57,6 +57,19 @@ public final class RecordingReplay {
         this.drain = drain;
     }
 
+    /**
+     * @return the recording's synthetic mouse as a twin (see {@link GroundTruthTwin})
+     * @throws IOException if the recording has no ground truth (a real mouse)
+     */
+    public SessionStepper groundTruthTwin() throws IOException {
+        Path file = new RecordingLayout(recording).groundTruth();
+        if (!java.nio.file.Files.exists(file)) {
+            throw new IllegalArgumentException(recording + " has no " + file.getFileName()
+                    + ": only a synthetic mouse's recording can be replayed through its ground truth");
+        }
+        return new GroundTruthTwin(io.twinloop.simulator.mouse.GroundTruth.read(file), statistics());
+    }
+
     /** @return units of the recording */
     public int units() {
         return recorded.unitIds().length;
