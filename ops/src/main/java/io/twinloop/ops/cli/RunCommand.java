@@ -24,16 +24,24 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (KafkaOptions.Connection connection = kafka.connect();
-             TwinloopService running = TwinloopService.start(
-                     service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
-                     model.createStepper(), model.modelId())) {
-            System.err.printf("twinloop: serving model '%s'; Kafka at %s; http://%s:%d/health and /metrics%n",
-                    model.modelId(), connection.bootstrapServers(), service.httpHost, running.httpPort());
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
-        }
+        KafkaOptions.Connection connection = kafka.connect();
+        TwinloopService running = TwinloopService.start(
+                service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
+                model.createStepper(), model.modelId());
+        System.err.printf("twinloop: serving model '%s'; Kafka at %s; http://%s:%d/health and /metrics%n",
+                model.modelId(), connection.bootstrapServers(), service.httpHost, running.httpPort());
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C: stop consuming, let the stream commit, then stop an embedded broker, before the JVM exits
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (connection) {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("twinloop: error while stopping: " + e);
+            } finally {
+                closed.countDown();
+            }
+        }, "twinloop-shutdown"));
+        closed.await();
         return 0;
     }
 }
