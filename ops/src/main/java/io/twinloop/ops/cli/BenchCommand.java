@@ -51,6 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        model.configureThreads(0);
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager()) {

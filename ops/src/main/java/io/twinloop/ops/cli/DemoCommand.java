@@ -60,6 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.configureThreads(1);
         try (KafkaOptions.Connection connection = kafka.connect();
              TwinloopService running = TwinloopService.start(
                      service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),

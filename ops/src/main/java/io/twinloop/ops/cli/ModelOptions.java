@@ -35,6 +35,24 @@ public final class ModelOptions {
             description = "the id sessions name in their start message to be served by this model (default: ${DEFAULT-VALUE})")
     String modelId;
 
+    @Option(names = "--torch-threads",
+            description = "libtorch's intra-op threads; default: 1 for the service (run, demo, replay), whose"
+                    + " Kafka clients need the other cores, and every core for predict and bench")
+    Integer torchThreads;
+
+    /**
+     * Sets libtorch's thread count, before the engine starts. Spinning OpenMP threads that compete
+     * with Kafka's for 2 cores made a small-model step 50x slower here; one thread per model is the
+     * safe default for the service.
+     */
+    void configureThreads(int serviceDefault) {
+        int threads = torchThreads != null ? torchThreads : serviceDefault;
+        if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
     /** @return the network, its parameters owned by {@code manager} */
     public Network createNetwork(NDManager manager) {
         return params.isEmpty()

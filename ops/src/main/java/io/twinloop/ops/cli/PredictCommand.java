@@ -44,6 +44,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.configureThreads(0);
         NpyArray s = Npy.read(stimuli);
         NpyArray p = Npy.read(perspectives);
         NpyArray m = Npy.read(modulations);

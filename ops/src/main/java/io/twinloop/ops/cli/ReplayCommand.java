@@ -58,6 +58,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.configureThreads(1);
         RecordingReplay replay = new RecordingReplay(recording, new LinkedHashSet<>(tiers), realTime, burnIn,
                 java.time.Duration.ofSeconds(drainSeconds));
         boolean groundTruth = twin.equals("ground-truth");

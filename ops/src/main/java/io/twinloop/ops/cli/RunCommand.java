@@ -24,6 +24,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.configureThreads(1);
         KafkaOptions.Connection connection = kafka.connect();
         TwinloopService running = TwinloopService.start(
                 service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
