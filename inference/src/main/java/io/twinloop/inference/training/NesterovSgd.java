@@ -94,7 +94,7 @@ public final class NesterovSgd {
                     g = g.add(p.value().mul(settings.decay()));
                 }
                 p.value().subi(g.mul(learningRate));
-                grad.muli(0);
+                grad.subi(grad);
                 moved++;
             }
         }
