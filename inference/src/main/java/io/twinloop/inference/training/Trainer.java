@@ -169,17 +169,25 @@ public final class Trainer {
 
     /** Writes parameters, momentum and the position of the next epoch into {@code directory}. */
     public void save(Path directory) throws IOException {
-        TrainingCheckpoint.save(directory, position, model.parameters(), optimizer.momentumBuffers());
+        TrainingCheckpoint.save(directory, position, List.copyOf(frozenPrefixes), model.parameters(),
+                optimizer.momentumBuffers());
     }
 
     /**
      * Continues from a checkpoint: copies its parameters into the model's tensors, restores the
-     * momentum and the schedule position. Freeze the same prefixes as before.
+     * momentum and the schedule position. Freeze the same prefixes as the run that saved it, before.
      *
-     * @throws IOException naming the parameter when the checkpoint lacks one or its shape differs
+     * @throws IOException naming the parameter when the checkpoint lacks one or its shape differs, or
+     *                     when the checkpoint's run froze other modules
      */
     public void resume(Path directory) throws IOException {
         TrainingCheckpoint checkpoint = TrainingCheckpoint.load(directory, manager);
+        if (!Set.copyOf(checkpoint.frozen()).equals(frozenPrefixes)) {
+            checkpoint.parameters().values().forEach(NDArray::close);
+            checkpoint.momentum().values().forEach(NDArray::close);
+            throw new IOException(directory + ": saved by a run that froze " + checkpoint.frozen()
+                    + ", this trainer freezes " + frozenPrefixes);
+        }
         try (NoGrad noGrad = new NoGrad()) {
             for (TrainableParameter p : model.parameters()) {
                 NDArray saved = checkpoint.parameters().get(p.name());

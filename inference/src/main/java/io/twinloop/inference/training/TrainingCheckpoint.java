@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * A training checkpoint that resumes exactly, in twinloop's own small format: a directory holding
  * <ul>
  *   <li>{@code trainer.properties}: {@code format=twinloop-training/1}, {@code cycle} and
- *       {@code epoch} of the next epoch to run (its seed follows from them, as in fnn);</li>
+ *       {@code epoch} of the next epoch to run (its seed follows from them, as in fnn), and
+ *       {@code frozen}, the comma-separated frozen module prefixes;</li>
  *   <li>{@code parameters/<fnn key>.npy}: every model parameter, float32 (frozen ones too, so the
  *       directory is a complete state dict);</li>
  *   <li>{@code momentum/<fnn key>.npy}: the optimiser's momentum buffers.</li>
@@ -33,16 +34,18 @@ import java.util.stream.Stream;
  * leaves the previous checkpoint readable.
  *
  * @param next       position of the next epoch to run
+ * @param frozen     module prefixes that were frozen
  * @param parameters parameter values by fnn key
  * @param momentum   momentum buffers by fnn key
  */
-public record TrainingCheckpoint(SchedulePosition next, Map<String, NDArray> parameters, Map<String, NDArray> momentum) {
+public record TrainingCheckpoint(SchedulePosition next, List<String> frozen, Map<String, NDArray> parameters,
+                                 Map<String, NDArray> momentum) {
 
     static final String FORMAT = "twinloop-training/1";
     private static final String PROPERTIES = "trainer.properties";
 
-    public static void save(Path directory, SchedulePosition next, List<TrainableParameter> parameters,
-                            Map<String, NDArray> momentum) throws IOException {
+    public static void save(Path directory, SchedulePosition next, List<String> frozen,
+                            List<TrainableParameter> parameters, Map<String, NDArray> momentum) throws IOException {
         Path partial = directory.resolveSibling(directory.getFileName() + ".partial");
         deleteTree(partial);
         for (TrainableParameter p : parameters) {
@@ -56,6 +59,7 @@ public record TrainingCheckpoint(SchedulePosition next, Map<String, NDArray> par
         properties.setProperty("format", FORMAT);
         properties.setProperty("cycle", Integer.toString(next.cycle()));
         properties.setProperty("epoch", Integer.toString(next.epoch()));
+        properties.setProperty("frozen", String.join(",", frozen));
         try (Writer out = Files.newBufferedWriter(partial.resolve(PROPERTIES))) {
             properties.store(out, "twinloop training checkpoint");
         }
@@ -83,7 +87,9 @@ public record TrainingCheckpoint(SchedulePosition next, Map<String, NDArray> par
         }
         SchedulePosition next = new SchedulePosition(Integer.parseInt(properties.getProperty("cycle")),
                 Integer.parseInt(properties.getProperty("epoch")));
-        return new TrainingCheckpoint(next, readAll(directory.resolve("parameters"), manager),
+        String frozen = properties.getProperty("frozen", "");
+        return new TrainingCheckpoint(next, frozen.isEmpty() ? List.of() : List.of(frozen.split(",")),
+                readAll(directory.resolve("parameters"), manager),
                 readAll(directory.resolve("momentum"), manager));
     }
 

@@ -24,6 +24,7 @@ import static io.twinloop.inference.training.SyntheticRecording.UNITS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
@@ -148,6 +149,10 @@ class TrainerTest {
             assertTrue(rows.get(0).startsWith("cycle,epoch,learning_rate"));
             assertTrue(rows.get(2).startsWith("0,1,0.05,43,"));
             assertEquals(new SchedulePosition(0, 2), TrainingCheckpoint.load(checkpoint, m).next());
+
+            Trainer transfer = new Trainer(model(m, SyntheticRecording.initialParameters(4)), layout, config, m).freeze("core");
+            IOException mismatch = assertThrows(IOException.class, () -> transfer.resume(checkpoint));
+            assertTrue(mismatch.getMessage().contains("froze []"), mismatch.getMessage());
         }
     }
 
