@@ -50,6 +50,7 @@ public final class Trainer {
     private SchedulePosition position = SchedulePosition.start();
     private Path checkpointDirectory;
     private MetricsCsv metricsCsv;
+    private boolean showProgress;
 
     /**
      * @param manager holds the optimiser state; the model's parameters may live elsewhere
@@ -93,6 +94,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Shows a console progress bar over each epoch's training batches. */
+    public Trainer showProgress(boolean show) {
+        this.showProgress = show;
+        return this;
+    }
+
     /** @return position of the next epoch */
     public SchedulePosition position() {
         return position;
@@ -131,16 +138,20 @@ public final class Trainer {
         List<TrainableParameter> trainable = trainableParameters();
         double lossSum = 0;
         double normSum = 0;
-        try (BatchPrefetcher batches = new BatchPrefetcher(sampler, trainingPlan)) {
+        try (BatchPrefetcher batches = new BatchPrefetcher(sampler, trainingPlan);
+             EpochProgress progress = EpochProgress.start(showProgress, position, trainingPlan.size())) {
             for (int b = 0; batches.hasNext(); b++) {
                 ClipBatch batch = batches.next();
                 try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+                    double batchLoss;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray loss = objective.loss(batch, streams[b], true, batchManager);
-                        lossSum += finite(loss.getFloat(), "training");
+                        batchLoss = finite(loss.getFloat(), "training");
                         collector.backward(loss);
                     }
                     normSum += optimizer.step(trainable, learningRate).gradientNorm();
+                    lossSum += batchLoss;
+                    progress.batchDone(batchLoss);
                 }
             }
         }

@@ -103,7 +103,8 @@ class TrainerTest {
             start.put("core.weight", truth.get("core.weight"));
             start.put("core.leak", truth.get("core.leak"));
             RecurrentLnpModel model = model(m, start);
-            Trainer trainer = new Trainer(model, layout, config(0.1, new CosineSchedule(12, 1, 1)), m).freeze("core");
+            Trainer trainer = new Trainer(model, layout, config(0.1, new CosineSchedule(12, 1, 1)), m).freeze("core")
+                    .showProgress(true);
             assertEquals(List.of("modulation.weight", "readout.weight", "readout.bias"),
                     trainer.trainableParameters().stream().map(TrainableParameter::name).toList());
             trainer.run(12);
