@@ -56,7 +56,8 @@ class PositionFeatureTest {
     @Test
     void givenPositionsAreWhereItReads() {
         NDArray atMean = readout.forward(core, null, readout.position().mean().expandDims(0).repeat(0, 2));
-        assertTrue(FnnReference.maxAbsDiff(atMean, readout.forward(core, null)) == 0, "mean positions");
+        // the same sums, in another order (gathered taps vs. a sparse product)
+        assertTrue(FnnReference.maxAbsDiff(atMean, readout.forward(core, null)) < 1e-6, "mean positions");
         NDArray sampled = readout.forward(core, null, readout.position().sample(2));
         assertTrue(FnnReference.maxAbsDiff(sampled, atMean) > 1e-3, "sampled positions read elsewhere");
     }
