@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.elements.Conv;
 import io.twinloop.inference.model.elements.Groups;
@@ -49,9 +50,10 @@ final class CommonAttention {
         Shape scaleShape = new Shape(groups, groupChannels);
         for (int s = 0; s < streams; s++) {
             NDArray scale = params.take(path + ".scales." + s, scaleShape, (m, sh) -> m.ones(sh));
-            streamScales.add(scale.reshape(1, groups, groupChannels, 1));
+            streamScales.add(DerivedTensors.keep(params, scale.reshape(1, groups, groupChannels, 1)));
         }
-        this.allScales = streams == 1 ? streamScales.get(0) : NDArrays.concat(new NDList(streamScales), 0);
+        this.allScales = streams == 1 ? streamScales.get(0)
+                : DerivedTensors.keep(params, NDArrays.concat(new NDList(streamScales), 0));
         this.projQ = projection(commonChannels, params, path + ".proj_q");
         this.projK = projection(commonChannels, params, path + ".proj_k");
         this.projV = projection(commonChannels, params, path + ".proj_v");

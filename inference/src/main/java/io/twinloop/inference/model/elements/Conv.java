@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 
@@ -46,14 +47,14 @@ public final class Conv implements Projection {
     private final int padding;
     private final String historyKey;
 
-    /** standardised weights reshaped for conv2d, per stream: [O, I/inGroups*T, K, K] */
-    private final List<NDArray> streamWeights = new ArrayList<>();
-    /** all streams stacked on dim 0: [S*O, I/inGroups*T, K, K] */
+    /** all streams' standardised weights stacked on dim 0, reshaped for conv2d: [S*O, I/inGroups*T, K, K] */
     private final NDArray allWeights;
-    /** per stream [O], or null without bias */
-    private final List<NDArray> streamBiases;
+    /** per stream [O, I/inGroups*T, K, K], views of {@link #allWeights} */
+    private final List<NDArray> streamWeights;
     /** [S*O], or null without bias */
     private final NDArray allBiases;
+    /** per stream [O], views of {@link #allBiases}, or null without bias */
+    private final List<NDArray> streamBiases;
 
     private Conv(Builder b, StateDict params, String path) {
         if (b.inChannels % b.inGroups != 0) {
@@ -85,7 +86,8 @@ public final class Conv implements Projection {
         Shape groupShape = new Shape(b.outGroups, fanOut);
         boolean hasGain = b.wnorm && b.gain != null;
 
-        List<NDArray> biases = b.bias == null ? null : new ArrayList<>();
+        NDList weights = new NDList(b.streams);
+        NDList biases = b.bias == null ? null : new NDList(b.streams);
         for (int s = 0; s < b.streams; s++) {
             NDArray weight = params.take(path + ".weights." + s, shape,
                     (m, sh) -> m.randomUniform(-bound, bound, sh));
@@ -101,17 +103,34 @@ public final class Conv implements Projection {
                 }
                 weight = centred.mul(scale);
             }
-            streamWeights.add(weight.reshape(b.outChannels, -1, b.spatial, b.spatial));
+            weights.add(weight.reshape(b.outChannels, -1, b.spatial, b.spatial));
             if (biases != null) {
                 float init = b.bias.floatValue();
                 biases.add(params.take(path + ".biases." + s, groupShape, (m, sh) -> m.full(sh, init))
                         .reshape(b.outChannels));
             }
         }
-        this.allWeights = b.streams == 1 ? streamWeights.get(0) : NDArrays.concat(new NDList(streamWeights), 0);
-        this.streamBiases = biases;
-        this.allBiases = biases == null ? null
-                : b.streams == 1 ? biases.get(0) : NDArrays.concat(new NDList(biases), 0);
+        this.allWeights = DerivedTensors.keep(params, concat(weights));
+        this.streamWeights = streamViews(params, allWeights, b.streams);
+        this.allBiases = biases == null ? null : DerivedTensors.keep(params, concat(biases));
+        this.streamBiases = biases == null ? null : streamViews(params, allBiases, b.streams);
+    }
+
+    private static NDArray concat(NDList perStream) {
+        return perStream.size() == 1 ? perStream.get(0) : NDArrays.concat(perStream, 0);
+    }
+
+    /** @return per stream, a view of its rows of {@code all} [S*O, ...], kept as long as the parameters */
+    private static List<NDArray> streamViews(StateDict params, NDArray all, int streams) {
+        if (streams == 1) {
+            return List.of(all);
+        }
+        List<NDArray> views = new ArrayList<>(streams);
+        long rows = all.getShape().get(0) / streams;
+        for (int s = 0; s < streams; s++) {
+            views.add(DerivedTensors.keep(params, all.get(s * rows + ":" + (s + 1) * rows)));
+        }
+        return List.copyOf(views);
     }
 
     /** @return a builder with fnn's defaults (1 group, 1 stream, 1x1x1 kernel, zeros pad, gain 1, bias 0) */

@@ -118,6 +118,14 @@ public final class PositionFeature {
         return perUnit.matMul(feature.of(stream)).transpose(1, 0, 2).add(biases.get(stream));
     }
 
+    /**
+     * Builds the sampling at the mean positions for an H x W core map now (else it is built on the first
+     * frame of that size, which leaves it among the arrays a frame created).
+     */
+    public void prepare(long height, long width) {
+        meanSampler(height, width);
+    }
+
     /** @return the sampler at the bounded mean positions on an H x W map, built on first use */
     private FixedGridSampler meanSampler(long height, long width) {
         return meanSamplers.computeIfAbsent(List.of(height, width), k -> {
