@@ -116,12 +116,12 @@ public final class Conv implements Projection {
         this.streamBiases = biases == null ? null : streamViews(params, allBiases, b.streams);
     }
 
-    private static NDArray concat(NDList perStream) {
+    static NDArray concat(NDList perStream) {
         return perStream.size() == 1 ? perStream.get(0) : NDArrays.concat(perStream, 0);
     }
 
     /** @return per stream, a view of its rows of {@code all} [S*O, ...], kept as long as the parameters */
-    private static List<NDArray> streamViews(StateDict params, NDArray all, int streams) {
+    static List<NDArray> streamViews(StateDict params, NDArray all, int streams) {
         if (streams == 1) {
             return List.of(all);
         }
@@ -175,6 +175,38 @@ public final class Conv implements Projection {
                 .convolution(x, weight, bias, new Shape(stride, stride), new Shape(zeroPadding, zeroPadding),
                         new Shape(1, 1), groups)
                 .singletonOrThrow();
+    }
+
+    /** @return true if {@link #forward} is one conv2d of its input (no temporal past, no padding copy) */
+    boolean isPlain() {
+        return temporal == 1 && pad != Padding.REPLICATE;
+    }
+
+    /** @return per stream [O, I/inGroups*T, K, K], the weights one stream's conv2d uses */
+    NDArray streamWeights(int stream) {
+        return streamWeights.get(stream);
+    }
+
+    /** @return per stream [O], or null without bias */
+    NDArray streamBiases(int stream) {
+        return streamBiases == null ? null : streamBiases.get(stream);
+    }
+
+    int streams() {
+        return streams;
+    }
+
+    int inGroups() {
+        return inGroups;
+    }
+
+    int stride() {
+        return stride;
+    }
+
+    /** @return the zero padding the conv2d applies on each side */
+    int zeroPadding() {
+        return pad == Padding.ZEROS ? padding : 0;
     }
 
     /**
