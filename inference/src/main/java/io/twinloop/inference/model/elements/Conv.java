@@ -24,9 +24,11 @@ import java.util.List;
  * once at construction (inference only; fnn caches them on the first frame, too).
  *
  * <p>Temporal kernels (T &gt; 1) see the current (padded) frame and the T-1 frames before it; the past is
- * kept in the {@link NetworkState} under {@code <path>.history} as {@code [N, C, T-1, H', W']} (H' = H + 2p
- * with replicate padding, H with zero padding, which the convolution applies).
+ * kept in the {@link NetworkState} frame by frame, oldest first, under {@code <path>.history.0} ..
+ * {@code <path>.history.<T-2>}, each {@code [N, C, H', W']} (H' = H + 2p with replicate padding, H with zero
+ * padding, which the convolution applies): a frame is kept as it is, never copied into a window.
  * On the first frame the past is zeros, or copies of the first frame with replicate padding, as in fnn.
+ * The frames are stacked group by group, time-major within a group, and the weights are laid out to match.
  *
  * <p>Build with {@link #builder(int, int)}; defaults are fnn's keyword defaults:
  * <pre>{@code
@@ -45,7 +47,8 @@ public final class Conv implements Projection {
     private final int stride;
     private final Padding pad;
     private final int padding;
-    private final String historyKey;
+    /** the past frames' state keys, oldest first (T-1 of them) */
+    private final List<String> historyKeys = new ArrayList<>();
 
     /** all streams' standardised weights stacked on dim 0, reshaped for conv2d: [S*O, I/inGroups*T, K, K] */
     private final NDArray allWeights;
@@ -77,7 +80,9 @@ public final class Conv implements Projection {
         this.stride = b.stride;
         this.pad = b.pad;
         this.padding = b.pad == Padding.NONE ? 0 : (b.spatial - b.stride) / 2;
-        this.historyKey = path + ".history";
+        for (int k = 0; k < b.temporal - 1; k++) {
+            historyKeys.add(path + ".history." + k);
+        }
 
         Shape shape = new Shape(b.outChannels, b.inChannels / b.inGroups, b.temporal, b.spatial, b.spatial);
         long fanIn = shape.size() / b.outChannels;
@@ -103,7 +108,8 @@ public final class Conv implements Projection {
                 }
                 weight = centred.mul(scale);
             }
-            weights.add(weight.reshape(b.outChannels, -1, b.spatial, b.spatial));
+            // [O, I/inGroups, T, K, K] -> [O, T*I/inGroups, K, K], time-major: the layout withPast stacks
+            weights.add(weight.reshape(shape).transpose(0, 2, 1, 3, 4).reshape(b.outChannels, -1, b.spatial, b.spatial));
             if (biases != null) {
                 float init = b.bias.floatValue();
                 biases.add(params.take(path + ".biases." + s, groupShape, (m, sh) -> m.full(sh, init))
@@ -151,7 +157,7 @@ public final class Conv implements Projection {
     /**
      * @param x      [N, S*I, H, W] (stream null) or [N, I, H, W] (one stream)
      * @param stream one stream, or null for all
-     * @param state  holds the temporal past under {@code <path>.history}; may be null when T = 1
+     * @param state  holds the temporal past under {@code <path>.history.k}; may be null when T = 1
      * @return [N, S*O, H', W'] or [N, O, H', W'], H' = H / stride
      */
     @Override
@@ -165,12 +171,12 @@ public final class Conv implements Projection {
         if (pad == Padding.REPLICATE) {
             x = pad.apply(x, padding);
         }
+        int groups = stream == null ? inGroups * streams : inGroups;
         if (temporal > 1) {
-            x = withPast(x, state);
+            x = withPast(x, groups, state);
         }
         NDArray weight = stream == null ? allWeights : streamWeights.get(stream);
         NDArray bias = allBiases == null ? null : stream == null ? allBiases : streamBiases.get(stream);
-        int groups = stream == null ? inGroups * streams : inGroups;
         return x.getNDArrayInternal()
                 .convolution(x, weight, bias, new Shape(stride, stride), new Shape(zeroPadding, zeroPadding),
                         new Shape(1, 1), groups)
@@ -210,26 +216,29 @@ public final class Conv implements Projection {
     }
 
     /**
-     * Stacks the T-1 past frames before the current one and stores the new past.
+     * Stacks the T-1 past frames before the current one and keeps the newest T-1 frames as the new past.
      *
-     * @param x [N, C, H, W] current frame (replicate-padded if so configured)
-     * @return [N, C*T, H, W]: channel c's frames oldest to newest, the layout the conv2d weights expect
+     * @param x      [N, C, H, W] current frame (replicate-padded if so configured)
+     * @param groups channel groups of the convolution
+     * @return [N, C*T, H, W]: per group, frames oldest to newest, each with the group's channels
      */
-    private NDArray withPast(NDArray x, NetworkState state) {
-        NDArray current = x.expandDims(2);
-        NDArray past = state.get(historyKey, x.getManager());
-        if (past == null) {
-            NDArray start = pad == Padding.REPLICATE ? current : current.zerosLike();
-            past = start.repeat(2, temporal - 1);
-        } else if (!past.getShape().slice(0, 2).equals(current.getShape().slice(0, 2))
-                || !past.getShape().slice(3).equals(current.getShape().slice(3))) {
-            throw new IllegalStateException("state '" + historyKey + "' is " + past.getShape() + ", this frame is "
-                    + current.getShape() + " (stepped with another stream selection, batch or size?)");
+    private NDArray withPast(NDArray x, int groups, NetworkState state) {
+        List<NDArray> frames = new ArrayList<>(temporal);
+        for (String key : historyKeys) {
+            NDArray past = state.get(key, x.getManager());
+            if (past == null) {
+                past = pad == Padding.REPLICATE ? x.duplicate() : x.zerosLike();
+            } else if (!past.getShape().equals(x.getShape())) {
+                throw new IllegalStateException("state '" + key + "' is " + past.getShape() + ", this frame is "
+                        + x.getShape() + " (stepped with another stream selection, batch or size?)");
+            }
+            frames.add(past);
         }
-        NDArray frames = past.concat(current, 2);
-        state.put(historyKey, frames.get(":, :, 1:"));
-        Shape s = x.getShape();
-        return frames.reshape(s.get(0), s.get(1) * temporal, s.get(2), s.get(3));
+        frames.add(x);
+        for (int k = 0; k < historyKeys.size(); k++) {
+            state.put(historyKeys.get(k), frames.get(k + 1));
+        }
+        return Groups.cat2d(frames, groups);
     }
 
     /** fnn's Conv keyword arguments. */
