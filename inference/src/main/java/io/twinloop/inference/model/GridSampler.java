@@ -5,6 +5,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.List;
+
 /**
  * Bilinear sampling of a feature map at continuous positions: torch's {@code grid_sample} with
  * {@code mode="bilinear", align_corners=False}, which DJL does not offer.
@@ -43,9 +45,36 @@ public final class GridSampler {
         long outHeight = grid.getShape().get(1);
         long outWidth = grid.getShape().get(2);
 
-        // [N, H'*W'] pixel coordinates
-        NDArray x = pixelCoordinate(grid.get(new NDIndex("..., 0")), width, padding).reshape(n, -1);
-        NDArray y = pixelCoordinate(grid.get(new NDIndex("..., 1")), height, padding).reshape(n, -1);
+        NDArray flat = input.reshape(n, channels, height * width);
+        NDArray out = null;
+        for (Tap tap : taps(grid.reshape(n, -1, 2), height, width, padding)) {
+            NDArray index = tap.index().expandDims(1).broadcast(n, channels, tap.index().getShape().get(1));
+            NDArray term = flat.gather(index, 2).mul(tap.weight().expandDims(1));
+            out = out == null ? term : out.add(term);
+        }
+        return out.reshape(n, channels, outHeight, outWidth);
+    }
+
+    /**
+     * One of the four neighbouring pixels of every grid point: where it is on the flattened map, and
+     * its bilinear weight (0 for a pixel outside the map, whose index is clamped onto the map).
+     *
+     * @param index  [..., K] flat pixel index row * W + column, INT64
+     * @param weight [..., K] bilinear weight
+     */
+    public record Tap(NDArray index, NDArray weight) {
+    }
+
+    /**
+     * The four bilinear taps of every grid point, in torch's order of summation (top left, top right,
+     * bottom left, bottom right).
+     *
+     * @param grid [..., K, 2] (x, y) in [-1, 1]
+     * @return four taps, each [..., K]
+     */
+    public static List<Tap> taps(NDArray grid, long height, long width, Padding padding) {
+        NDArray x = pixelCoordinate(grid.get(new NDIndex("..., 0")), width, padding);
+        NDArray y = pixelCoordinate(grid.get(new NDIndex("..., 1")), height, padding);
 
         Axis left = Axis.of(x.floor(), width);
         Axis top = Axis.of(y.floor(), height);
@@ -56,21 +85,16 @@ public final class GridSampler {
         NDArray wRight = x.sub(left.pixel);
         NDArray wTop = bottom.pixel.sub(y);
         NDArray wBottom = y.sub(top.pixel);
-
-        NDArray flat = input.reshape(n, channels, height * width);
-        NDArray out = corner(flat, left, top, wLeft.mul(wTop), width)
-                .add(corner(flat, right, top, wRight.mul(wTop), width))
-                .add(corner(flat, left, bottom, wLeft.mul(wBottom), width))
-                .add(corner(flat, right, bottom, wRight.mul(wBottom), width));
-        return out.reshape(n, channels, outHeight, outWidth);
+        return List.of(tap(left, top, wLeft.mul(wTop), width), tap(right, top, wRight.mul(wTop), width),
+                tap(left, bottom, wLeft.mul(wBottom), width), tap(right, bottom, wRight.mul(wBottom), width));
     }
 
     /**
      * One neighbouring pixel row or column of every grid point.
      *
-     * @param pixel   [N, K] integer-valued pixel index, possibly outside the map
-     * @param clamped [N, K] the index clamped onto the map (safe to gather)
-     * @param inside  [N, K] 1 where the index is on the map, else 0
+     * @param pixel   [..., K] integer-valued pixel index, possibly outside the map
+     * @param clamped [..., K] the index clamped onto the map (safe to gather)
+     * @param inside  [..., K] 1 where the index is on the map, else 0
      */
     private record Axis(NDArray pixel, NDArray clamped, NDArray inside) {
         static Axis of(NDArray pixel, long size) {
@@ -85,19 +109,10 @@ public final class GridSampler {
         return padding == Padding.BORDER ? pixel.clip(0, size - 1) : pixel;
     }
 
-    /**
-     * One corner's weighted contribution; pixels outside the map get weight 0.
-     *
-     * @param flat   [N, C, H*W]
-     * @param weight [N, K] bilinear weight of this corner
-     * @return [N, C, K]
-     */
-    private static NDArray corner(NDArray flat, Axis column, Axis row, NDArray weight, long width) {
+    /** One corner; pixels outside the map get weight 0. */
+    private static Tap tap(Axis column, Axis row, NDArray weight, long width) {
         NDArray maskedWeight = weight.mul(column.inside).mul(row.inside);
         NDArray index = row.clamped.mul(width).add(column.clamped).toType(DataType.INT64, false);
-        Shape flatShape = flat.getShape();
-        NDArray broadcastIndex = index.expandDims(1)
-                .broadcast(flatShape.get(0), flatShape.get(1), index.getShape().get(1));
-        return flat.gather(broadcastIndex, 2).mul(maskedWeight.expandDims(1));
+        return new Tap(index, maskedWeight);
     }
 }

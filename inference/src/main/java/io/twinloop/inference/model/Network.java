@@ -2,6 +2,7 @@ package io.twinloop.inference.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import io.twinloop.inference.model.core.Core;
 import io.twinloop.inference.model.core.FeedforwardRecurrent;
 import io.twinloop.inference.model.modulation.MlpLstm;
@@ -42,13 +43,19 @@ public final class Network {
     private Network(NetworkConfig config, StateDict state) {
         this.config = config;
         this.manager = state.manager();
-        this.perspective = new MlpMonitorRetina(config.perspective(), config.perspectives(), state, "perspective");
-        this.modulation = new MlpLstm(config.modulation(), config.modulations(), config.streams(), state,
-                "modulation");
-        this.core = new FeedforwardRecurrent(config.core(), config.streams(), config.stimuli(),
-                modulation.features(), state, "core");
-        this.readout = new PositionFeature(state, "readout", config.units(), PoissonUnit.READOUTS,
-                core.channels(), config.streams());
+        // what the modules derive from their parameters while building (e.g. weight standardisation) is
+        // released here; what they use at every frame they keep (DerivedTensors)
+        try (NDScope building = new NDScope()) {
+            this.perspective = new MlpMonitorRetina(config.perspective(), config.perspectives(), state, "perspective");
+            this.modulation = new MlpLstm(config.modulation(), config.modulations(), config.streams(), state,
+                    "modulation");
+            this.core = new FeedforwardRecurrent(config.core(), config.streams(), config.stimuli(),
+                    modulation.features(), state, "core");
+            this.readout = new PositionFeature(state, "readout", config.units(), PoissonUnit.READOUTS,
+                    core.channels(), config.streams());
+            int[] map = core.outputSize(config.perspective().retinaHeight(), config.perspective().retinaWidth());
+            readout.prepare(map[0], map[1]);
+        }
     }
 
     /**

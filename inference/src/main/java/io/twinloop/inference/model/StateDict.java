@@ -2,6 +2,7 @@ package io.twinloop.inference.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -76,6 +77,8 @@ public final class StateDict {
             value = value.toType(DataType.FLOAT32, false);
             loaded.put(key, value);
         }
+        // a parameter lives as long as its manager, also when taken inside a scope (e.g. while building)
+        NDScope.unregister(value);
         taken.put(key, value);
         return value;
     }

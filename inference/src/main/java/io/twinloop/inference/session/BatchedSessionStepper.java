@@ -30,21 +30,56 @@ import java.util.Set;
  * <p>Memory: each session's state lives in its own sub-manager of a long-lived manager (on the
  * network's device) and is replaced every frame; everything else a step creates is released when the
  * step ends ({@link NDScope}). Grad mode is switched off on the calling thread during a step.
- * After a batched step, sessions' states may be views of one shared tensor; their memory is released
- * once every session of that batch has moved on or been closed.
+ * After a batched step, sessions' states are views of the batch's tensors; their memory is released
+ * once every session of that batch has moved on or been closed. Sessions stepped together again, in
+ * the same order, start from the batch's tensors without copying them.
  */
 public final class BatchedSessionStepper implements SessionStepper {
+
+    /**
+     * The new state of sessions stepped together, as the network left it: each tensor [n, ...], row i
+     * the state of {@code members.get(i)} (whose own tensors are views of these rows). While every member
+     * still holds its row, the next step of the same sessions in the same order starts from these tensors
+     * as they are, instead of concatenating the members' rows again.
+     */
+    private static final class Batch {
+        final NDManager manager;
+        final NetworkState state;
+        final int size;
+        int live;
+
+        Batch(NDManager manager, NetworkState state, int size) {
+            this.manager = manager;
+            this.state = state;
+            this.size = size;
+            this.live = size;
+        }
+
+        /** A member moved on: the batch tensors are freed once no member holds a row of them. */
+        void release() {
+            if (--live == 0) {
+                manager.close();
+            }
+        }
+    }
 
     /** One open session: its state and the manager that owns the state's tensors. */
     private static final class Session {
         final NDManager manager;
         NetworkState state = NetworkState.fresh();
+        /** the batch whose row {@link #row} {@link #state} is, or null */
+        Batch batch;
+        int row;
 
         Session(NDManager manager) {
             this.manager = manager;
         }
 
         void replaceState(NetworkState next) {
+            replaceState(next, null, 0);
+        }
+
+        void replaceState(NetworkState next, Batch nextBatch, int nextRow) {
             Set<NDArray> kept = Collections.newSetFromMap(new IdentityHashMap<>());
             for (NDArray t : next.tensors().values()) {
                 NDScope.unregister(t);
@@ -57,10 +92,15 @@ public final class BatchedSessionStepper implements SessionStepper {
                 }
             }
             state = next;
+            if (batch != null) {
+                batch.release();
+            }
+            batch = nextBatch;
+            row = nextRow;
         }
 
         void close() {
-            state.close();
+            replaceState(NetworkState.fresh());
             manager.close();
         }
     }
@@ -195,9 +235,18 @@ public final class BatchedSessionStepper implements SessionStepper {
             NDArray response = network.forward(stimulus, perspective, modulation, stream, periphery, state);
             float[] flat = response.toFloatArray();
 
-            List<NetworkState> next = n == 1 ? List.of(state) : state.splitSessions();
-            for (int i = 0; i < n; i++) {
-                batch.get(i).replaceState(next.get(i));
+            if (n == 1) {
+                batch.get(0).replaceState(state);
+            } else {
+                List<NetworkState> next = state.splitSessions();
+                Batch shared = new Batch(sessionsManager.newSubManager(), state, n);
+                for (NDArray t : state.tensors().values()) {
+                    NDScope.unregister(t);
+                    t.attach(shared.manager);
+                }
+                for (int i = 0; i < n; i++) {
+                    batch.get(i).replaceState(next.get(i), shared, i);
+                }
             }
             int units = network.units();
             float[][] out = new float[n][units];
@@ -210,15 +259,21 @@ public final class BatchedSessionStepper implements SessionStepper {
 
     /**
      * @return a new state object for the batch (never a session's own, so that a failed step leaves
-     *         the sessions as they were): fresh, one session's tensors, or their concatenation
+     *         the sessions as they were): fresh, one session's tensors, the tensors these sessions were
+     *         last stepped with (same sessions, same order), or the concatenation of theirs
      */
     private static NetworkState batchState(List<Session> batch) {
         if (batch.get(0).state.isFresh()) {
             return NetworkState.fresh();
         }
-        if (batch.size() == 1) {
+        Batch shared = batch.get(0).batch;
+        boolean sameBatch = shared != null && shared.size == batch.size() && shared.live == batch.size();
+        for (int i = 0; sameBatch && i < batch.size(); i++) {
+            sameBatch = batch.get(i).batch == shared && batch.get(i).row == i;
+        }
+        if (batch.size() == 1 || sameBatch) {
             NetworkState copy = NetworkState.fresh();
-            batch.get(0).state.tensors().forEach(copy::put);
+            (sameBatch ? shared.state : batch.get(0).state).tensors().forEach(copy::put);
             return copy;
         }
         List<NetworkState> parts = new ArrayList<>(batch.size());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,35 @@ class BatchedSessionStepperTest {
 
         stepper.close();
         assertEquals(before, network.manager().getManagedArrays().size(), "every step and state released");
+    }
+
+    /** Batches of the same sessions in another order, or with a session stepped apart, are their own again. */
+    @Test
+    void reorderedBatchesGiveEverySessionItsOwnOutput() {
+        try (BatchedSessionStepper together = new BatchedSessionStepper(network);
+             BatchedSessionStepper apart = new BatchedSessionStepper(network)) {
+            for (String id : List.of("A", "B", "C")) {
+                together.open(id);
+                apart.open(id);
+            }
+            List<List<String>> orders = List.of(List.of("A", "B", "C"), List.of("A", "B", "C"), List.of("B", "A", "C"),
+                    List.of("B", "A", "C"), List.of("C", "A"), List.of("B", "A", "C"), List.of("B", "A", "C"));
+            double worst = 0;
+            for (List<String> order : orders) {
+                List<SessionStepper.FrameInput> frames = new ArrayList<>();
+                for (String id : order) {
+                    frames.add(frame(id));
+                }
+                List<float[]> out = together.step(frames);
+                for (int i = 0; i < frames.size(); i++) {
+                    float[] alone = apart.step(List.of(frames.get(i))).get(0);
+                    for (int u = 0; u < UNITS; u++) {
+                        worst = Math.max(worst, Math.abs(out.get(i)[u] - alone[u]));
+                    }
+                }
+            }
+            assertTrue(worst < 2e-5, "max abs error " + worst);
+        }
     }
 
     @Test

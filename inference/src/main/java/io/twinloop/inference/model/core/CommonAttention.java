@@ -3,9 +3,12 @@ package io.twinloop.inference.model.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.elements.Conv;
+import io.twinloop.inference.model.elements.ConvBank;
 import io.twinloop.inference.model.elements.Groups;
 
 import java.util.ArrayList;
@@ -20,13 +23,15 @@ import java.util.List;
  */
 final class CommonAttention {
 
+    /** attention weights computed at once, at most (about a core's share of a shared cache) */
+    private static final long CHUNK_BYTES = 4L << 20;
+
     private final int streams;
     private final int groups;
     private final int groupChannels;
     private final Conv conv;
-    private final Conv projQ;
-    private final Conv projK;
-    private final Conv projV;
+    /** the query, key and value projections */
+    private final ConvBank projections;
     /** query scales, all streams [S, G, Cc/G, 1] */
     private final NDArray allScales;
     /** per stream [1, G, Cc/G, 1] */
@@ -49,12 +54,13 @@ final class CommonAttention {
         Shape scaleShape = new Shape(groups, groupChannels);
         for (int s = 0; s < streams; s++) {
             NDArray scale = params.take(path + ".scales." + s, scaleShape, (m, sh) -> m.ones(sh));
-            streamScales.add(scale.reshape(1, groups, groupChannels, 1));
+            streamScales.add(DerivedTensors.keep(params, scale.reshape(1, groups, groupChannels, 1)));
         }
-        this.allScales = streams == 1 ? streamScales.get(0) : NDArrays.concat(new NDList(streamScales), 0);
-        this.projQ = projection(commonChannels, params, path + ".proj_q");
-        this.projK = projection(commonChannels, params, path + ".proj_k");
-        this.projV = projection(commonChannels, params, path + ".proj_v");
+        this.allScales = streams == 1 ? streamScales.get(0)
+                : DerivedTensors.keep(params, NDArrays.concat(new NDList(streamScales), 0));
+        this.projections = new ConvBank(List.of(projection(commonChannels, params, path + ".proj_q"),
+                projection(commonChannels, params, path + ".proj_k"),
+                projection(commonChannels, params, path + ".proj_v")), params);
     }
 
     private Conv projection(int channels, StateDict params, String path) {
@@ -76,17 +82,37 @@ final class CommonAttention {
         int s = stream == null ? streams : 1;
         Shape grouped = new Shape(n, s, groups, groupChannels, h * w);
         // [N, S, G, C, HW]: channel vectors at each position, normalised along C
-        NDArray q = projQ.forward(z, stream, null).reshape(grouped);
-        NDArray k = projK.forward(z, stream, null).reshape(grouped);
-        NDArray v = projV.forward(z, stream, null).reshape(grouped);
+        List<NDArray> qkv = projections.forward(z, stream);
+        NDArray q = qkv.get(0).reshape(grouped);
+        NDArray k = qkv.get(1).reshape(grouped);
+        NDArray v = qkv.get(2).reshape(grouped);
         q = q.div(l2(q)).mul(stream == null ? allScales : streamScales.get(stream));
         k = k.div(l2(k));
         Shape flat = new Shape(n * s * groups, groupChannels, h * w);
-        // weights[b, q, d] = softmax_d sum_c q[b, c, q] k[b, c, d]
-        NDArray weights = q.reshape(flat).transpose(0, 2, 1).matMul(k.reshape(flat)).softmax(2);
-        // a[b, c, q] = sum_d v[b, c, d] weights[b, q, d]
-        NDArray a = v.reshape(flat).matMul(weights.transpose(0, 2, 1)).reshape(n, -1, h, w);
+        NDArray qf = q.reshape(flat);
+        NDArray kf = k.reshape(flat);
+        NDArray vf = v.reshape(flat);
+        // a few slices at a time, so that their [HW, HW] weights stay in cache between the three steps
+        long slices = flat.get(0);
+        long chunk = Math.max(1, CHUNK_BYTES / (h * w * h * w * Float.BYTES));
+        NDList parts = new NDList();
+        for (long start = 0; start < slices; start += chunk) {
+            NDIndex range = new NDIndex().addSliceDim(start, Math.min(slices, start + chunk));
+            parts.add(attend(qf.get(range), kf.get(range), vf.get(range)));
+        }
+        NDArray a = (parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0)).reshape(n, -1, h, w);
         return Groups.cat2d(List.of(z, a), s * groups);
+    }
+
+    /**
+     * @param q [B, C, HW] normalised and scaled queries
+     * @param k [B, C, HW] normalised keys
+     * @param v [B, C, HW] values
+     * @return [B, C, HW]: a[b, c, q] = sum_d v[b, c, d] softmax_d(sum_c' q[b, c', q] k[b, c', d])
+     */
+    private static NDArray attend(NDArray q, NDArray k, NDArray v) {
+        NDArray weights = q.transpose(0, 2, 1).matMul(k).softmax(2);
+        return v.matMul(weights.transpose(0, 2, 1));
     }
 
     /** @return the L2 norm along the channel dim (3) of [N, S, G, C, HW], keeping the dim */

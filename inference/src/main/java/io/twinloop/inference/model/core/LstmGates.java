@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.elements.Conv;
+import io.twinloop.inference.model.elements.ConvBank;
+
+import java.util.List;
 
 /**
  * The four convolutional LSTM gates of fnn's recurrents ({@code <path>.proj_i}, {@code .proj_f},
- * {@code .proj_g}, {@code .proj_o}, grouped convolutions with wnorm and gain 1) and the cell update
- * c' = f*c + i*g, h' = o*tanh(c').
+ * {@code .proj_g}, {@code .proj_o}, grouped convolutions with wnorm and gain 1, run as one {@link ConvBank})
+ * and the cell update c' = f*c + i*g, h' = o*tanh(c'), computed per channel group.
  */
 final class LstmGates {
 
@@ -16,10 +19,8 @@ final class LstmGates {
     record Step(NDArray h, NDArray c) {
     }
 
-    private final Conv projI;
-    private final Conv projF;
-    private final Conv projG;
-    private final Conv projO;
+    /** the gates i, f, g, o */
+    private final ConvBank gates;
 
     /**
      * @param inChannels     gate input channels per stream
@@ -29,10 +30,11 @@ final class LstmGates {
      */
     LstmGates(int inChannels, int hiddenChannels, int groups, int spatial, int streams, double initInput,
               double initForget, StateDict params, String path) {
-        this.projI = gate(inChannels, hiddenChannels, groups, spatial, streams, initInput, params, path + ".proj_i");
-        this.projF = gate(inChannels, hiddenChannels, groups, spatial, streams, initForget, params, path + ".proj_f");
-        this.projG = gate(inChannels, hiddenChannels, groups, spatial, streams, 0, params, path + ".proj_g");
-        this.projO = gate(inChannels, hiddenChannels, groups, spatial, streams, 0, params, path + ".proj_o");
+        this.gates = new ConvBank(List.of(
+                gate(inChannels, hiddenChannels, groups, spatial, streams, initInput, params, path + ".proj_i"),
+                gate(inChannels, hiddenChannels, groups, spatial, streams, initForget, params, path + ".proj_f"),
+                gate(inChannels, hiddenChannels, groups, spatial, streams, 0, params, path + ".proj_g"),
+                gate(inChannels, hiddenChannels, groups, spatial, streams, 0, params, path + ".proj_o")), params);
     }
 
     private static Conv gate(int in, int hidden, int groups, int spatial, int streams, double bias, StateDict params,
@@ -47,11 +49,14 @@ final class LstmGates {
      * @param stream one stream, or null for all
      */
     Step step(NDArray x, NDArray c, Integer stream) {
-        NDArray i = Activation.sigmoid(projI.forward(x, stream, null));
-        NDArray f = Activation.sigmoid(projF.forward(x, stream, null));
-        NDArray g = projG.forward(x, stream, null).tanh();
-        NDArray o = Activation.sigmoid(projO.forward(x, stream, null));
-        NDArray cNew = f.mul(c).add(i.mul(g));
-        return new Step(o.mul(cNew.tanh()), cNew);
+        // each [N, G, Hd/groups, H, W]: the cell update is per channel, so it runs on the groups' views
+        List<NDArray> ifgo = gates.forward(x, stream);
+        NDArray i = Activation.sigmoid(ifgo.get(0));
+        NDArray f = Activation.sigmoid(ifgo.get(1));
+        NDArray g = ifgo.get(2).tanh();
+        NDArray o = Activation.sigmoid(ifgo.get(3));
+        NDArray cNew = f.mul(c.reshape(i.getShape())).add(i.mul(g));
+        NDArray hNew = o.mul(cNew.tanh());
+        return new Step(hNew.reshape(c.getShape()), cNew.reshape(c.getShape()));
     }
 }

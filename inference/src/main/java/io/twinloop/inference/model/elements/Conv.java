@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 
@@ -23,9 +24,11 @@ import java.util.List;
  * once at construction (inference only; fnn caches them on the first frame, too).
  *
  * <p>Temporal kernels (T &gt; 1) see the current (padded) frame and the T-1 frames before it; the past is
- * kept in the {@link NetworkState} under {@code <path>.history} as {@code [N, C, T-1, H', W']} (H' = H + 2p
- * with replicate padding, H with zero padding, which the convolution applies).
+ * kept in the {@link NetworkState} frame by frame, oldest first, under {@code <path>.history.0} ..
+ * {@code <path>.history.<T-2>}, each {@code [N, C, H', W']} (H' = H + 2p with replicate padding, H with zero
+ * padding, which the convolution applies): a frame is kept as it is, never copied into a window.
  * On the first frame the past is zeros, or copies of the first frame with replicate padding, as in fnn.
+ * The frames are stacked group by group, time-major within a group, and the weights are laid out to match.
  *
  * <p>Build with {@link #builder(int, int)}; defaults are fnn's keyword defaults:
  * <pre>{@code
@@ -44,16 +47,17 @@ public final class Conv implements Projection {
     private final int stride;
     private final Padding pad;
     private final int padding;
-    private final String historyKey;
+    /** the past frames' state keys, oldest first (T-1 of them) */
+    private final List<String> historyKeys = new ArrayList<>();
 
-    /** standardised weights reshaped for conv2d, per stream: [O, I/inGroups*T, K, K] */
-    private final List<NDArray> streamWeights = new ArrayList<>();
-    /** all streams stacked on dim 0: [S*O, I/inGroups*T, K, K] */
+    /** all streams' standardised weights stacked on dim 0, reshaped for conv2d: [S*O, I/inGroups*T, K, K] */
     private final NDArray allWeights;
-    /** per stream [O], or null without bias */
-    private final List<NDArray> streamBiases;
+    /** per stream [O, I/inGroups*T, K, K], views of {@link #allWeights} */
+    private final List<NDArray> streamWeights;
     /** [S*O], or null without bias */
     private final NDArray allBiases;
+    /** per stream [O], views of {@link #allBiases}, or null without bias */
+    private final List<NDArray> streamBiases;
 
     private Conv(Builder b, StateDict params, String path) {
         if (b.inChannels % b.inGroups != 0) {
@@ -76,7 +80,9 @@ public final class Conv implements Projection {
         this.stride = b.stride;
         this.pad = b.pad;
         this.padding = b.pad == Padding.NONE ? 0 : (b.spatial - b.stride) / 2;
-        this.historyKey = path + ".history";
+        for (int k = 0; k < b.temporal - 1; k++) {
+            historyKeys.add(path + ".history." + k);
+        }
 
         Shape shape = new Shape(b.outChannels, b.inChannels / b.inGroups, b.temporal, b.spatial, b.spatial);
         long fanIn = shape.size() / b.outChannels;
@@ -85,7 +91,8 @@ public final class Conv implements Projection {
         Shape groupShape = new Shape(b.outGroups, fanOut);
         boolean hasGain = b.wnorm && b.gain != null;
 
-        List<NDArray> biases = b.bias == null ? null : new ArrayList<>();
+        NDList weights = new NDList(b.streams);
+        NDList biases = b.bias == null ? null : new NDList(b.streams);
         for (int s = 0; s < b.streams; s++) {
             NDArray weight = params.take(path + ".weights." + s, shape,
                     (m, sh) -> m.randomUniform(-bound, bound, sh));
@@ -101,17 +108,35 @@ public final class Conv implements Projection {
                 }
                 weight = centred.mul(scale);
             }
-            streamWeights.add(weight.reshape(b.outChannels, -1, b.spatial, b.spatial));
+            // [O, I/inGroups, T, K, K] -> [O, T*I/inGroups, K, K], time-major: the layout withPast stacks
+            weights.add(weight.reshape(shape).transpose(0, 2, 1, 3, 4).reshape(b.outChannels, -1, b.spatial, b.spatial));
             if (biases != null) {
                 float init = b.bias.floatValue();
                 biases.add(params.take(path + ".biases." + s, groupShape, (m, sh) -> m.full(sh, init))
                         .reshape(b.outChannels));
             }
         }
-        this.allWeights = b.streams == 1 ? streamWeights.get(0) : NDArrays.concat(new NDList(streamWeights), 0);
-        this.streamBiases = biases;
-        this.allBiases = biases == null ? null
-                : b.streams == 1 ? biases.get(0) : NDArrays.concat(new NDList(biases), 0);
+        this.allWeights = DerivedTensors.keep(params, concat(weights));
+        this.streamWeights = streamViews(params, allWeights, b.streams);
+        this.allBiases = biases == null ? null : DerivedTensors.keep(params, concat(biases));
+        this.streamBiases = biases == null ? null : streamViews(params, allBiases, b.streams);
+    }
+
+    static NDArray concat(NDList perStream) {
+        return perStream.size() == 1 ? perStream.get(0) : NDArrays.concat(perStream, 0);
+    }
+
+    /** @return per stream, a view of its rows of {@code all} [S*O, ...], kept as long as the parameters */
+    static List<NDArray> streamViews(StateDict params, NDArray all, int streams) {
+        if (streams == 1) {
+            return List.of(all);
+        }
+        List<NDArray> views = new ArrayList<>(streams);
+        long rows = all.getShape().get(0) / streams;
+        for (int s = 0; s < streams; s++) {
+            views.add(DerivedTensors.keep(params, all.get(s * rows + ":" + (s + 1) * rows)));
+        }
+        return List.copyOf(views);
     }
 
     /** @return a builder with fnn's defaults (1 group, 1 stream, 1x1x1 kernel, zeros pad, gain 1, bias 0) */
@@ -132,7 +157,7 @@ public final class Conv implements Projection {
     /**
      * @param x      [N, S*I, H, W] (stream null) or [N, I, H, W] (one stream)
      * @param stream one stream, or null for all
-     * @param state  holds the temporal past under {@code <path>.history}; may be null when T = 1
+     * @param state  holds the temporal past under {@code <path>.history.k}; may be null when T = 1
      * @return [N, S*O, H', W'] or [N, O, H', W'], H' = H / stride
      */
     @Override
@@ -146,39 +171,74 @@ public final class Conv implements Projection {
         if (pad == Padding.REPLICATE) {
             x = pad.apply(x, padding);
         }
+        int groups = stream == null ? inGroups * streams : inGroups;
         if (temporal > 1) {
-            x = withPast(x, state);
+            x = withPast(x, groups, state);
         }
         NDArray weight = stream == null ? allWeights : streamWeights.get(stream);
         NDArray bias = allBiases == null ? null : stream == null ? allBiases : streamBiases.get(stream);
-        int groups = stream == null ? inGroups * streams : inGroups;
         return x.getNDArrayInternal()
                 .convolution(x, weight, bias, new Shape(stride, stride), new Shape(zeroPadding, zeroPadding),
                         new Shape(1, 1), groups)
                 .singletonOrThrow();
     }
 
+    /** @return true if {@link #forward} is one conv2d of its input (no temporal past, no padding copy) */
+    boolean isPlain() {
+        return temporal == 1 && pad != Padding.REPLICATE;
+    }
+
+    /** @return per stream [O, I/inGroups*T, K, K], the weights one stream's conv2d uses */
+    NDArray streamWeights(int stream) {
+        return streamWeights.get(stream);
+    }
+
+    /** @return per stream [O], or null without bias */
+    NDArray streamBiases(int stream) {
+        return streamBiases == null ? null : streamBiases.get(stream);
+    }
+
+    int streams() {
+        return streams;
+    }
+
+    int inGroups() {
+        return inGroups;
+    }
+
+    int stride() {
+        return stride;
+    }
+
+    /** @return the zero padding the conv2d applies on each side */
+    int zeroPadding() {
+        return pad == Padding.ZEROS ? padding : 0;
+    }
+
     /**
-     * Stacks the T-1 past frames before the current one and stores the new past.
+     * Stacks the T-1 past frames before the current one and keeps the newest T-1 frames as the new past.
      *
-     * @param x [N, C, H, W] current frame (replicate-padded if so configured)
-     * @return [N, C*T, H, W]: channel c's frames oldest to newest, the layout the conv2d weights expect
+     * @param x      [N, C, H, W] current frame (replicate-padded if so configured)
+     * @param groups channel groups of the convolution
+     * @return [N, C*T, H, W]: per group, frames oldest to newest, each with the group's channels
      */
-    private NDArray withPast(NDArray x, NetworkState state) {
-        NDArray current = x.expandDims(2);
-        NDArray past = state.get(historyKey, x.getManager());
-        if (past == null) {
-            NDArray start = pad == Padding.REPLICATE ? current : current.zerosLike();
-            past = start.repeat(2, temporal - 1);
-        } else if (!past.getShape().slice(0, 2).equals(current.getShape().slice(0, 2))
-                || !past.getShape().slice(3).equals(current.getShape().slice(3))) {
-            throw new IllegalStateException("state '" + historyKey + "' is " + past.getShape() + ", this frame is "
-                    + current.getShape() + " (stepped with another stream selection, batch or size?)");
+    private NDArray withPast(NDArray x, int groups, NetworkState state) {
+        List<NDArray> frames = new ArrayList<>(temporal);
+        for (String key : historyKeys) {
+            NDArray past = state.get(key, x.getManager());
+            if (past == null) {
+                past = pad == Padding.REPLICATE ? x.duplicate() : x.zerosLike();
+            } else if (!past.getShape().equals(x.getShape())) {
+                throw new IllegalStateException("state '" + key + "' is " + past.getShape() + ", this frame is "
+                        + x.getShape() + " (stepped with another stream selection, batch or size?)");
+            }
+            frames.add(past);
         }
-        NDArray frames = past.concat(current, 2);
-        state.put(historyKey, frames.get(":, :, 1:"));
-        Shape s = x.getShape();
-        return frames.reshape(s.get(0), s.get(1) * temporal, s.get(2), s.get(3));
+        frames.add(x);
+        for (int k = 0; k < historyKeys.size(); k++) {
+            state.put(historyKeys.get(k), frames.get(k + 1));
+        }
+        return Groups.cat2d(frames, groups);
     }
 
     /** fnn's Conv keyword arguments. */

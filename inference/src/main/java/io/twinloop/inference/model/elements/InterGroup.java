@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 
@@ -27,10 +28,10 @@ public final class InterGroup implements Projection {
 
     private final int inChannels;
     private final int streams;
-    /** per stream [O, I, 1, 1] */
-    private final List<NDArray> streamWeights = new ArrayList<>();
     /** [S*O, I, 1, 1] */
     private final NDArray allWeights;
+    /** per stream [O, I, 1, 1], views of {@link #allWeights} */
+    private final List<NDArray> streamWeights = new ArrayList<>();
 
     /**
      * @param inChannels  I per stream, divisible by groups
@@ -58,6 +59,7 @@ public final class InterGroup implements Projection {
                 (m, sh) -> m.eye(groups).logicalNot().reshape(sh));
         params.take(path + ".zero", new Shape(groups, groups, groupOut, groupIn), (m, sh) -> m.zeros(sh));
 
+        NDList perStream = new NDList(streams);
         for (int s = 0; s < streams; s++) {
             NDArray weight = params.take(path + ".weights." + s, new Shape(groups, groups - 1, groupOut, groupIn),
                     (m, sh) -> m.randomUniform(-bound, bound, sh));
@@ -72,9 +74,13 @@ public final class InterGroup implements Projection {
             }
             NDArray standardised = centred.mul(scale)
                     .reshape(groups, groupOut, groups - 1, groupIn).transpose(0, 2, 1, 3);
-            streamWeights.add(blockLayout(standardised, groups).reshape(outChannels, inChannels, 1, 1));
+            perStream.add(blockLayout(standardised, groups).reshape(outChannels, inChannels, 1, 1));
         }
-        this.allWeights = streams == 1 ? streamWeights.get(0) : NDArrays.concat(new NDList(streamWeights), 0);
+        this.allWeights = DerivedTensors.keep(params, streams == 1 ? perStream.get(0) : NDArrays.concat(perStream, 0));
+        for (int s = 0; s < streams; s++) {
+            streamWeights.add(streams == 1 ? allWeights
+                    : DerivedTensors.keep(params, allWeights.get(s * outChannels + ":" + (s + 1) * outChannels)));
+        }
     }
 
     /**

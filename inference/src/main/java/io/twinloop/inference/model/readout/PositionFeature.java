@@ -3,13 +3,17 @@ package io.twinloop.inference.model.readout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.DerivedTensors;
+import io.twinloop.inference.model.FixedGridSampler;
 import io.twinloop.inference.model.GridSampler;
 import io.twinloop.inference.model.StateDict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads every unit out of the core's feature map (fnn's {@code readouts.PositionFeature}): the map is
@@ -17,7 +21,9 @@ import java.util.List;
  * sampled channel vector is weighted by the unit's features, and a bias is added; per stream.
  *
  * <p>At inference the position is the Gaussian's mean, the same for every session and frame, so the
- * sampling grid is computed once when the readout is built.
+ * sampling is built once, as a sparse matrix ({@link FixedGridSampler}) that samples every channel of
+ * every stream and session in one product. Positions given per session (training) are sampled with
+ * {@link GridSampler}.
  */
 public final class PositionFeature {
 
@@ -28,8 +34,9 @@ public final class PositionFeature {
     private final GaussianPosition position;
     private final TanhBound bound = new TanhBound();
     private final VanillaFeature feature;
-    /** [1, U, 1, 2] bounded mean positions, the grid_sample grid */
-    private final NDArray meanGrid;
+    /** bilinear sampling at the bounded mean positions, [U, H*W] once the map's size is known */
+    private final Map<List<Long>, FixedGridSampler> meanSamplers = new ConcurrentHashMap<>();
+    private final NDManager manager;
     /** S x [U, R] */
     private final List<NDArray> biases = new ArrayList<>();
     /** [S, U, R] */
@@ -45,13 +52,13 @@ public final class PositionFeature {
         this.readouts = readouts;
         this.channels = channels;
         this.streams = streams;
+        this.manager = state.manager();
         this.position = new GaussianPosition(state, prefix + ".position", units);
         this.feature = new VanillaFeature(state, prefix + ".feature", units, readouts, channels, streams);
         for (int s = 0; s < streams; s++) {
             biases.add(state.take(prefix + ".biases." + s, new Shape(units, readouts), (m, sh) -> m.zeros(sh)));
         }
         this.stackedBiases = DerivedTensors.keep(state, NDArrays.stack(new NDList(biases), 0));
-        this.meanGrid = DerivedTensors.keep(state, bound.apply(position.mean()).reshape(1, units, 1, 2));
     }
 
     public int units() {
@@ -70,8 +77,15 @@ public final class PositionFeature {
      * @return [N, S, U, R] (stream null) or [N, U, R]
      */
     public NDArray forward(NDArray core, Integer stream) {
-        long n = core.getShape().get(0);
-        return readAt(core, meanGrid.broadcast(n, units, 1, 2), stream);
+        Shape shape = core.getShape();
+        long n = shape.get(0);
+        int s = stream == null ? streams : 1;
+        FixedGridSampler sampler = meanSampler(shape.get(2), shape.get(3));
+        // [H*W, S', N, C]: every pixel's channels, for all streams and sessions alike
+        NDArray columns = core.reshape(n, s, channels, -1).transpose(3, 1, 0, 2).reshape(shape.get(2) * shape.get(3), -1);
+        // [U*S', N, C]
+        NDArray perUnit = sampler.sample(columns).reshape((long) units * s, n, channels);
+        return weigh(perUnit, n, stream);
     }
 
     /**
@@ -81,22 +95,45 @@ public final class PositionFeature {
      */
     public NDArray forward(NDArray core, Integer stream, NDArray positions) {
         long n = core.getShape().get(0);
-        return readAt(core, bound.apply(positions).reshape(n, units, 1, 2), stream);
+        int s = stream == null ? streams : 1;
+        NDArray grid = bound.apply(positions).reshape(n, units, 1, 2);
+        // [N, S'*C, U, 1] -> [U*S', N, C]
+        NDArray sampled = GridSampler.sample(core, grid, GridSampler.Padding.BORDER);
+        NDArray perUnit = sampled.reshape(n, s, channels, units).transpose(3, 1, 0, 2)
+                .reshape((long) units * s, n, channels);
+        return weigh(perUnit, n, stream);
     }
 
-    /** @param grid [N, U, 1, 2] bounded positions */
-    private NDArray readAt(NDArray core, NDArray grid, Integer stream) {
-        long n = core.getShape().get(0);
-        // [N, S*C, U, 1]
-        NDArray sampled = GridSampler.sample(core, grid, GridSampler.Padding.BORDER);
+    /**
+     * @param perUnit [U*S', N, C] every unit's sampled channels per stream and session
+     * @return [N, S, U, R] (stream null) or [N, U, R]
+     */
+    private NDArray weigh(NDArray perUnit, long n, Integer stream) {
         if (stream == null) {
-            // [N, S, U, C, 1]
-            NDArray perUnit = sampled.reshape(n, streams, channels, units).transpose(0, 1, 3, 2).expandDims(4);
-            // [S, U, R, C] x [N, S, U, C, 1] -> [N, S, U, R]
-            return feature.all().matMul(perUnit).squeeze(4).add(stackedBiases);
+            // [U*S, N, C] x [U*S, C, R] -> [U, S, N, R] -> [N, S, U, R]
+            return perUnit.matMul(feature.unitMajor()).reshape(units, streams, n, readouts).transpose(2, 1, 0, 3)
+                    .add(stackedBiases);
         }
-        // [N, U, C, 1]
-        NDArray perUnit = sampled.reshape(n, channels, units).transpose(0, 2, 1).expandDims(3);
-        return feature.of(stream).matMul(perUnit).squeeze(3).add(biases.get(stream));
+        // [U, N, C] x [U, C, R] -> [N, U, R]
+        return perUnit.matMul(feature.of(stream)).transpose(1, 0, 2).add(biases.get(stream));
+    }
+
+    /**
+     * Builds the sampling at the mean positions for an H x W core map now (else it is built on the first
+     * frame of that size, which leaves it among the arrays a frame created).
+     */
+    public void prepare(long height, long width) {
+        meanSampler(height, width);
+    }
+
+    /** @return the sampler at the bounded mean positions on an H x W map, built on first use */
+    private FixedGridSampler meanSampler(long height, long width) {
+        return meanSamplers.computeIfAbsent(List.of(height, width), k -> {
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray mean = position.mean().duplicate();
+                mean.attach(scratch);
+                return FixedGridSampler.of(bound.apply(mean), height, width, GridSampler.Padding.BORDER, manager);
+            }
+        });
     }
 }

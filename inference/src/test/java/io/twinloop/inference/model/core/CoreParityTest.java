@@ -102,7 +102,7 @@ class CoreParityTest {
                 System.out.printf("%s: max abs error %.2e%n", frame, err);
             }
             assertTrue(coreState.tensors().containsKey("core.recurrent.h"));
-            assertTrue(coreState.tensors().containsKey("core.feedforward.blocks.0.convs.0.history"));
+            assertTrue(coreState.tensors().containsKey("core.feedforward.blocks.0.convs.0.history.0"));
         }
     }
 }
