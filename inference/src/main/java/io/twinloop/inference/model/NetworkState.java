@@ -40,6 +40,25 @@ public final class NetworkState {
         return tensors.get(key);
     }
 
+    /**
+     * Reads a module's state for use in a frame whose tensors belong to {@code scope}.
+     *
+     * <p>DJL gives the result of an operation to the manager of its first operand. A module that computes
+     * with its past would otherwise leave every intermediate in the (long-lived) manager that holds the
+     * state; through this view (no copy) they stay in the frame's scope.
+     *
+     * @return a view of the state tensor owned by {@code scope}, or null on the first frame
+     */
+    public NDArray get(String key, NDManager scope) {
+        NDArray t = tensors.get(key);
+        if (t == null || t.getManager() == scope) {
+            return t;
+        }
+        NDArray view = t.reshape(t.getShape());
+        view.attach(scope);
+        return view;
+    }
+
     /** Stores a module's new state tensor, {@code [N, ...]}. */
     public void put(String key, NDArray value) {
         tensors.put(key, value);

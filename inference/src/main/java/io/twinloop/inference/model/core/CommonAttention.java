@@ -1,0 +1,96 @@
+package io.twinloop.inference.model.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.twinloop.inference.model.StateDict;
+import io.twinloop.inference.model.elements.Conv;
+import io.twinloop.inference.model.elements.Groups;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The convolutional-transformer step shared by fnn's {@code CvtLstm} and {@code Rvt}: a grouped K x K
+ * convolution of [x, h] into the common space, z ({@code <path>.conv}, wnorm, no gain, no bias); then,
+ * per group, attention over all positions with cosine-normalised queries (times a learned scale per
+ * channel, {@code <path>.scales.s [G, Cc/G]}) and keys: a = v softmax(q^T k) with 1x1 grouped
+ * projections {@code <path>.proj_q}, {@code .proj_k}, {@code .proj_v}. The result is [z, a], group-wise.
+ */
+final class CommonAttention {
+
+    private final int streams;
+    private final int groups;
+    private final int groupChannels;
+    private final Conv conv;
+    private final Conv projQ;
+    private final Conv projK;
+    private final Conv projV;
+    /** query scales, all streams [S, G, Cc/G, 1] */
+    private final NDArray allScales;
+    /** per stream [1, G, Cc/G, 1] */
+    private final List<NDArray> streamScales = new ArrayList<>();
+
+    /**
+     * @param inChannels     channels per stream of [x, h]
+     * @param commonChannels Cc, common channels per stream
+     * @param groups         G, groups per stream
+     * @param spatial        kernel size of the convolution into the common space
+     * @param path           the recurrent's path (the keys are its direct children)
+     */
+    CommonAttention(int inChannels, int commonChannels, int groups, int spatial, int streams, StateDict params,
+                    String path) {
+        this.streams = streams;
+        this.groups = groups;
+        this.groupChannels = commonChannels / groups;
+        this.conv = Conv.builder(inChannels, commonChannels).inGroups(groups).outGroups(groups).streams(streams)
+                .spatial(spatial).noGain().noBias().build(params, path + ".conv");
+        Shape scaleShape = new Shape(groups, groupChannels);
+        for (int s = 0; s < streams; s++) {
+            NDArray scale = params.take(path + ".scales." + s, scaleShape, (m, sh) -> m.ones(sh));
+            streamScales.add(scale.reshape(1, groups, groupChannels, 1));
+        }
+        this.allScales = NDArrays.concat(new NDList(streamScales), 0);
+        this.projQ = projection(commonChannels, params, path + ".proj_q");
+        this.projK = projection(commonChannels, params, path + ".proj_k");
+        this.projV = projection(commonChannels, params, path + ".proj_v");
+    }
+
+    private Conv projection(int channels, StateDict params, String path) {
+        return Conv.builder(channels, channels).inGroups(groups).outGroups(groups).streams(streams).noGain().noBias()
+                .build(params, path);
+    }
+
+    /**
+     * @param xh     [N, S*(I+Hd), H, W] (or one stream's channels)
+     * @param stream one stream, or null for all
+     * @return [z, a] concatenated group-wise, [N, S*2*Cc, H, W]
+     */
+    NDArray forward(NDArray xh, Integer stream) {
+        NDArray z = conv.forward(xh, stream, null);
+        Shape shape = z.getShape();
+        long n = shape.get(0);
+        long h = shape.get(2);
+        long w = shape.get(3);
+        int s = stream == null ? streams : 1;
+        Shape grouped = new Shape(n, s, groups, groupChannels, h * w);
+        // [N, S, G, C, HW]: channel vectors at each position, normalised along C
+        NDArray q = projQ.forward(z, stream, null).reshape(grouped);
+        NDArray k = projK.forward(z, stream, null).reshape(grouped);
+        NDArray v = projV.forward(z, stream, null).reshape(grouped);
+        q = q.div(l2(q)).mul(stream == null ? allScales : streamScales.get(stream));
+        k = k.div(l2(k));
+        Shape flat = new Shape(n * s * groups, groupChannels, h * w);
+        // weights[b, q, d] = softmax_d sum_c q[b, c, q] k[b, c, d]
+        NDArray weights = q.reshape(flat).transpose(0, 2, 1).matMul(k.reshape(flat)).softmax(2);
+        // a[b, c, q] = sum_d v[b, c, d] weights[b, q, d]
+        NDArray a = v.reshape(flat).matMul(weights.transpose(0, 2, 1)).reshape(n, -1, h, w);
+        return Groups.cat2d(List.of(z, a), s * groups);
+    }
+
+    /** @return the L2 norm along the channel dim (3) of [N, S, G, C, HW], keeping the dim */
+    private static NDArray l2(NDArray x) {
+        return x.square().sum(new int[] {3}, true).sqrt();
+    }
+}
