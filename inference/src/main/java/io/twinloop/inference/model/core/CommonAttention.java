@@ -51,7 +51,7 @@ final class CommonAttention {
             NDArray scale = params.take(path + ".scales." + s, scaleShape, (m, sh) -> m.ones(sh));
             streamScales.add(scale.reshape(1, groups, groupChannels, 1));
         }
-        this.allScales = NDArrays.concat(new NDList(streamScales), 0);
+        this.allScales = streams == 1 ? streamScales.get(0) : NDArrays.concat(new NDList(streamScales), 0);
         this.projQ = projection(commonChannels, params, path + ".proj_q");
         this.projK = projection(commonChannels, params, path + ".proj_k");
         this.projV = projection(commonChannels, params, path + ".proj_v");

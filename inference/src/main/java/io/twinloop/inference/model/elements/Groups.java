@@ -21,6 +21,9 @@ public final class Groups {
      * @return [N, sum F_i]
      */
     public static NDArray cat(List<NDArray> tensors, int groups) {
+        if (tensors.size() == 1) {
+            return tensors.get(0); // DJL's concat of one array copies it out of the autograd graph
+        }
         if (groups == 1) {
             return NDArrays.concat(new NDList(tensors), 1);
         }
@@ -40,6 +43,9 @@ public final class Groups {
      * @return [N, sum C_i, H, W]
      */
     public static NDArray cat2d(List<NDArray> tensors, int groups) {
+        if (tensors.size() == 1) {
+            return tensors.get(0); // DJL's concat of one array copies it out of the autograd graph
+        }
         if (groups == 1) {
             return NDArrays.concat(new NDList(tensors), 1);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import io.twinloop.inference.checkpoint.TensorData;
 import io.twinloop.inference.checkpoint.TorchCheckpoint;
 import io.twinloop.inference.model.NetworkState;
@@ -94,6 +95,23 @@ class CoreBehaviourTest {
         NDArray next = core.forward(perspective(2, 3).get("1:2"), modulation(2, 3).get("1:2"), null, one);
         NDArray batchNext = core.forward(perspective(2, 3), modulation(2, 3), null, batch);
         assertClose(batchNext.get("1:2"), next, 1e-5, "split frame 3");
+    }
+
+    /** Stimulus optimisation needs d(features)/d(perspective), also through the state between frames. */
+    @Test
+    void gradientsFlowToThePerspectiveOfEarlierFrames() {
+        FeedforwardRecurrent core = smallRandomCore();
+        NetworkState state = NetworkState.fresh();
+        NDArray first = perspective(1, 0);
+        first.setRequiresGradient(true);
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            core.forward(first, modulation(1, 0), null, state);
+            NDArray second = core.forward(perspective(1, 1), modulation(1, 1), null, state);
+            collector.backward(second.sum());
+        }
+        NDArray gradient = first.getGradient();
+        assertEquals(first.getShape(), gradient.getShape());
+        assertTrue(gradient.abs().max().getFloat() > 0, "frame 1 depends on frame 0 through the state");
     }
 
     @Test
