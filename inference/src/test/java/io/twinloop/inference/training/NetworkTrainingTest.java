@@ -87,9 +87,8 @@ class NetworkTrainingTest {
             }
             // perspective (monitor and retina included: tensors derived from them when the network is
             // built), modulation and readout (its Gaussian mean included) learn; one stream per batch
-            for (String prefix : List.of("perspective.monitor.center", "perspective.retina_pixel.logit",
-                    "perspective.mlp.", "modulation.lstm.", "readout.position.mu", "readout.feature.weights.",
-                    "readout.biases.")) {
+            for (String prefix : List.of("perspective.monitor.", "perspective.mlp.", "modulation.lstm.",
+                    "readout.position.mu", "readout.feature.weights.", "readout.biases.")) {
                 long moved = studentTensors.entrySet().stream()
                         .filter(e -> e.getKey().startsWith(prefix))
                         .filter(e -> !Arrays.equals(start.get(e.getKey()), e.getValue().toFloatArray()))
