@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,40 +66,61 @@ public final class NesterovSgd {
         return settings;
     }
 
-    /** Updates every parameter in place from its gradient and clears the gradients. */
+    /**
+     * Updates every parameter in place from its gradient and clears the gradients.
+     *
+     * @throws IllegalStateException naming the parameter when a gradient is not finite; then no
+     *                               parameter has moved
+     */
     public StepReport step(List<TrainableParameter> parameters, double learningRate) {
         double squaredNorm = 0;
         int moved = 0;
         try (NoGrad noGrad = new NoGrad(); NDScope scope = new NDScope()) {
+            List<TrainableParameter> withGradient = new ArrayList<>();
+            List<NDArray> gradients = new ArrayList<>();
+            List<NDArray> scaled = new ArrayList<>();
             for (TrainableParameter p : parameters) {
                 NDArray grad = p.value().getGradient();
                 if (grad.eq(0).all().getBoolean()) {
                     continue;
                 }
                 NDArray g = grad.mul(p.gradientScale());
-                squaredNorm += g.square().sum().getFloat();
-                g = AdaptiveGradientClipping.clip(p.value(), g, p.normAxes(), settings.clip(), settings.eps());
-                if (settings.momentum() > 0) {
-                    NDArray m = momentum.get(p.name());
-                    if (m == null) {
-                        m = g.duplicate();
-                        NDScope.unregister(m);
-                        m.attach(manager);
-                        momentum.put(p.name(), m);
-                    } else {
-                        m.muli(settings.momentum()).addi(g);
-                    }
-                    g = settings.nesterov() ? g.add(m.mul(settings.momentum())) : m;
+                double squares = g.square().sum().getFloat();
+                if (!Double.isFinite(squares)) {
+                    throw new IllegalStateException("non-finite gradient for " + p.name());
                 }
-                if (settings.decay() > 0 && p.decay()) {
-                    g = g.add(p.value().mul(settings.decay()));
-                }
-                p.value().subi(g.mul(learningRate));
-                grad.subi(grad);
+                squaredNorm += squares;
+                withGradient.add(p);
+                gradients.add(grad);
+                scaled.add(g);
+            }
+            for (int i = 0; i < withGradient.size(); i++) {
+                update(withGradient.get(i), scaled.get(i), learningRate);
+                gradients.get(i).subi(gradients.get(i));
                 moved++;
             }
         }
         return new StepReport(Math.sqrt(squaredNorm), moved);
+    }
+
+    private void update(TrainableParameter p, NDArray scaledGradient, double learningRate) {
+        NDArray g = AdaptiveGradientClipping.clip(p.value(), scaledGradient, p.normAxes(), settings.clip(), settings.eps());
+        if (settings.momentum() > 0) {
+            NDArray m = momentum.get(p.name());
+            if (m == null) {
+                m = g.duplicate();
+                NDScope.unregister(m);
+                m.attach(manager);
+                momentum.put(p.name(), m);
+            } else {
+                m.muli(settings.momentum()).addi(g);
+            }
+            g = settings.nesterov() ? g.add(m.mul(settings.momentum())) : m;
+        }
+        if (settings.decay() > 0 && p.decay()) {
+            g = g.add(p.value().mul(settings.decay()));
+        }
+        p.value().subi(g.mul(learningRate));
     }
 
     /** @return the momentum buffers by parameter name (live arrays; copy before changing them) */

@@ -79,6 +79,24 @@ class NesterovSgdTest {
         }
     }
 
+    @Test
+    void nonFiniteGradientFailsNamingTheParameterBeforeAnythingMoves() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray fine = manager.create(new float[] {1f, 2f});
+            NDArray broken = manager.create(new float[] {0f, 1f});
+            fine.setRequiresGradient(true);
+            broken.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(fine.square().sum().add(broken.sqrt().sum()));
+            }
+            NesterovSgd sgd = new NesterovSgd(new NesterovSgd.Settings(0, 0.9, true, 1, 1e-3), manager);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> sgd.step(List.of(TrainableParameter.of("fine", fine), TrainableParameter.of("broken", broken)), 0.1));
+            assertTrue(e.getMessage().contains("broken"), e.getMessage());
+            assertArrayEquals(new float[] {1f, 2f}, fine.toFloatArray());
+        }
+    }
+
     /** Makes the autograd gradient of w and b exactly gw and gb via the loss sum(w * gw) + sum(b * gb). */
     private static void setGradients(NDManager manager, NDArray w, NDArray b, float[] gw, float[] gb) {
         try (NDManager sub = manager.newSubManager();
