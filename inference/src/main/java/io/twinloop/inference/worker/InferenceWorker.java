@@ -10,6 +10,7 @@ import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.Prediction;
 import io.twinloop.proto.v1.StimulusFrame;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,9 +42,9 @@ import java.util.Set;
  * Consumes aligned frames, steps the model for the sessions that are ready, and publishes exactly
  * one prediction per frame, in frame order per session.
  *
- * <p>Runs on its own thread (model steps block; nothing else shares this thread). Offsets are
- * committed by the consumer after the predictions of a poll were handed to the producer and flushed
- * (at-least-once: a crash between the two replays the poll).
+ * <p>Runs on its own thread (model steps block; nothing else shares this thread). Predictions go
+ * out at once (linger 0); offsets are committed every 100 ms after the producer's flush
+ * (at-least-once: a crash replays at most that much, and replayed frames are skipped by index).
  */
 public final class InferenceWorker implements Runnable, AutoCloseable {
 
@@ -56,6 +59,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     /** Last frame index stepped per session: a frame seen again (a replayed poll) is not stepped twice. */
     private final Map<String, Long> lastStepped = new HashMap<>();
     private volatile boolean running = true;
+    private volatile boolean assigned;
+    private long lastCommitNanos = System.nanoTime();
+    /** How often offsets are committed: not per poll, which would put a broker round trip before every step. */
+    private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
 
     /**
      * @param bootstrapServers Kafka
@@ -88,16 +95,27 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     public void run() {
         Thread.currentThread().setName("twinloop-inference");
         try {
-            consumer.subscribe(List.of(Topics.ALIGNED));
+            consumer.subscribe(List.of(Topics.ALIGNED), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commit();
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = true;
+                }
+            });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(20));
-                if (records.isEmpty()) {
-                    continue;
+                if (!records.isEmpty()) {
+                    process(records);
                 }
-                process(records);
-                producer.flush();
-                consumer.commitSync();
+                if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+                    commit();
+                }
             }
+            commit();
         } catch (WakeupException e) {
             if (running) {
                 throw e;
@@ -202,6 +220,21 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, frame.getSessionId(), prediction.toByteArray()));
             metrics.predictionsSent.incrementAndGet();
         }
+    }
+
+    /**
+     * Commits what was consumed once its predictions are acknowledged (flush first): at-least-once,
+     * and a replayed frame is recognised by its index and not stepped twice.
+     */
+    private void commit() {
+        producer.flush();
+        consumer.commitSync();
+        lastCommitNanos = System.nanoTime();
+    }
+
+    /** @return whether the worker has joined its group and holds partitions of the aligned topic */
+    public boolean isAssigned() {
+        return assigned;
     }
 
     /** Decodes the frame's pixels to [0, 1] floats, row-major [height, width]. */

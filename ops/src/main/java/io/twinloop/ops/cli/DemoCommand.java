@@ -70,6 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
             running.awaitRunning(Duration.ofSeconds(120));
             Thread collecting = new Thread(collector, "twinloop-demo-collector");
             collecting.start();
+            collector.awaitAssigned(Duration.ofSeconds(60));
 
             String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
             List<SessionPlan> plans = new ArrayList<>();

@@ -4,14 +4,17 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.Prediction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,7 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
     private final LatencyBreakdown latency = new LatencyBreakdown();
     private final Consumer<Prediction> listener;
     private volatile boolean running = true;
+    private volatile boolean assigned;
 
     /** @param listener called for every prediction received (on the collector's thread) */
     public PredictionCollector(String bootstrapServers, Consumer<Prediction> listener) {
@@ -47,7 +51,27 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.DEAD_LETTER));
+        consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.DEAD_LETTER), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                assigned = true;
+            }
+        });
+    }
+
+    /** Waits until the collector reads its topics, so that receipt times are not inflated by its join. */
+    public void awaitAssigned(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!assigned) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("prediction collector not assigned after " + timeout);
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Override

@@ -99,6 +99,7 @@ public final class RecordingReplay {
             service.awaitRunning(Duration.ofSeconds(120));
             Thread collecting = new Thread(collector, "twinloop-replay-collector");
             collecting.start();
+            collector.awaitAssigned(Duration.ofSeconds(60));
             RecordedTrialPublisher publisher = new RecordedTrialPublisher(new KafkaRigSink(producer), modelId, 30,
                     statistics(), realTime);
             try (ProgressBar bar = progress("replay: publish", trials)) {

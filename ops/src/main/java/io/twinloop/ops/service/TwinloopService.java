@@ -75,28 +75,35 @@ public final class TwinloopService implements AutoCloseable {
     }
 
     /**
-     * Steps a throw-away session a few times so that libtorch's one-time set-up (kernel selection,
+     * Steps throw-away sessions a few times so that libtorch's one-time set-up (kernel selection,
      * allocator growth) happens before the first rig frame, not during it.
      */
     private static void warmUp(SessionStepper stepper) {
-        String session = "__twinloop_warmup__";
         int height = 144;
         int width = 256;
-        stepper.open(session);
-        try {
-            for (int i = 0; i < 3; i++) {
-                stepper.step(List.of(new SessionStepper.FrameInput(session, new float[height * width], height, width,
-                        new float[2], new float[2])));
+        // every batch size up to 4, fresh and warm: libtorch prepares kernels per input shape
+        for (int batch = 1; batch <= 4; batch++) {
+            List<SessionStepper.FrameInput> frames = new java.util.ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                String session = "__twinloop_warmup_" + i + "__";
+                stepper.open(session);
+                frames.add(new SessionStepper.FrameInput(session, new float[height * width], height, width,
+                        new float[2], new float[2]));
             }
-        } finally {
-            stepper.close(session);
+            try {
+                for (int step = 0; step < 3; step++) {
+                    stepper.step(frames);
+                }
+            } finally {
+                frames.forEach(f -> stepper.close(f.sessionId()));
+            }
         }
     }
 
-    /** Waits until the stream stage is running (its tasks assigned). */
+    /** Waits until the stream stage is running and the inference worker holds its partitions. */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
+        while (streams.state() != KafkaStreams.State.RUNNING || !worker.isAssigned()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("stream stage not running after " + timeout + ": " + streams.state());
             }
