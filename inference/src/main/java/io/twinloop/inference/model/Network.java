@@ -109,6 +109,18 @@ public final class Network {
      */
     public NDArray forward(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
                            Periphery periphery, NetworkState state) {
+        return forward(stimulus, perspective, modulation, stream, periphery, state, false);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState)}, choosing how
+     * the readout samples the core's map at the units' mean positions.
+     *
+     * @param differentiable false: the precomputed sparse sampler (fast, inference); true: bilinear
+     *                       sampling computed from the positions, so that gradients reach them (training)
+     */
+    public NDArray forward(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                           Periphery periphery, NetworkState state, boolean differentiable) {
         if (stream != null && (stream < 0 || stream >= config.streams())) {
             throw new IllegalArgumentException("stream " + stream + " not in 0.." + (config.streams() - 1));
         }
@@ -121,7 +133,14 @@ public final class Network {
         }
         NDArray modulated = this.modulation.forward(behaviour, stream, state);
         NDArray features = core.forward(retinal, modulated, stream, state);
-        NDArray logRate = readout.forward(features, stream);
+        NDArray logRate;
+        if (differentiable) {
+            long n = features.getShape().get(0);
+            NDArray mean = readout.position().mean(); // [U, 2]
+            logRate = readout.forward(features, stream, mean.expandDims(0).repeat(0, n));
+        } else {
+            logRate = readout.forward(features, stream);
+        }
         if (stream == null) {
             logRate = reduce.apply(logRate);
         }

@@ -56,7 +56,8 @@ public final class NetworkTrainingModel implements TrainableModel {
         if (state.isFresh() || network == null) {
             network = Network.load(config, StateDict.of(inputs.stimulus().getManager(), tensors));
         }
+        // while training, the readout samples through the differentiable path so the positions learn
         return network.forward(inputs.stimulus(), inputs.perspective(), inputs.modulation(), stream, Periphery.DARK,
-                state).log();
+                state, training).log();
     }
 }
