@@ -49,6 +49,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "how long to wait after the rig stops for the last predictions (default: ${DEFAULT-VALUE})")
     long drainSeconds;
 
+    @Option(names = "--warm-up-seconds", defaultValue = "3",
+            description = "a warm-up session run through the whole pipeline before the measured ones, not counted:"
+                    + " the first second after a start is spent compiling hot code (default: ${DEFAULT-VALUE})")
+    double warmUpSeconds;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -73,6 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
             collector.awaitAssigned(Duration.ofSeconds(60));
 
             String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+            if (warmUpSeconds > 0) {
+                warmUp(producer, collector, run);
+            }
             List<SessionPlan> plans = new ArrayList<>();
             long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(seconds * 1000)), 30);
             for (int i = 0; i < sessions; i++) {
@@ -94,6 +102,22 @@ public final class DemoCommand implements Callable<Integer> {
             collecting.join(5_000);
         }
         return 0;
+    }
+
+    /** Runs warm-up sessions (as many as the measured ones) in real time and waits for their predictions. */
+    private void warmUp(KafkaProducer<String, byte[]> producer, PredictionCollector collector, String run)
+            throws InterruptedException {
+        long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(warmUpSeconds * 1000)), 30);
+        List<SessionPlan> plans = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            plans.add(SessionPlan.of(PredictionCollector.WARM_UP_PREFIX + run + "-" + (i + 1), "mouse-" + (i + 1),
+                    model.modelId(), stimulus, 1L + i, frames));
+        }
+        RigReport warm = new RigSimulator(RigConfig.realTime(), plans, new KafkaRigSink(producer)).run();
+        long deadline = System.nanoTime() + Duration.ofSeconds(drainSeconds).toNanos();
+        while (collector.warmUpReceived() < warm.totalFrames() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     private static KafkaProducer<String, byte[]> rigProducer(String bootstrapServers) {

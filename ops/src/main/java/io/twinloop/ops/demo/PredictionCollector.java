@@ -37,10 +37,14 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong outOfOrder = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong warmUpReceived = new AtomicLong();
     private final LatencyBreakdown latency = new LatencyBreakdown();
     private final Consumer<Prediction> listener;
     private volatile boolean running = true;
     private volatile boolean assigned;
+
+    /** Sessions whose id starts with this warm the pipeline up and are not counted. */
+    public static final String WARM_UP_PREFIX = "warmup-";
 
     /** @param listener called for every prediction received (on the collector's thread) */
     public PredictionCollector(String bootstrapServers, Consumer<Prediction> listener) {
@@ -80,6 +84,10 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                     long receivedAt = nowMicros();
+                    if (record.key() != null && record.key().startsWith(WARM_UP_PREFIX)) {
+                        warmUpReceived.incrementAndGet();
+                        continue;
+                    }
                     if (record.topic().equals(Topics.DEAD_LETTER)) {
                         rejected.incrementAndGet();
                     } else {
@@ -129,6 +137,11 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
 
     public long outOfOrder() {
         return outOfOrder.get();
+    }
+
+    /** @return records of warm-up sessions received (predictions and dead letters), not counted elsewhere */
+    public long warmUpReceived() {
+        return warmUpReceived.get();
     }
 
     public long rejected() {
