@@ -55,21 +55,15 @@ public final class DemoCommand implements Callable<Integer> {
     double warmUpSeconds;
 
     @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    ServiceCliOptions service;
-
-    @Mixin
-    ModelOptions model;
+    ServingOptions serving;
 
     @Override
     public Integer call() throws Exception {
-        model.configureThreads(1);
-        try (KafkaOptions.Connection connection = kafka.connect();
+        serving.model.configureThreads(1);
+        try (KafkaOptions.Connection connection = serving.kafka.connect();
              TwinloopService running = TwinloopService.start(
-                     service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
-                     model.createStepper(), model.modelId());
+                     serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
+                     serving.model.createStepper(), serving.model.modelId());
              PredictionCollector collector = new PredictionCollector(connection.bootstrapServers(), p -> { });
              KafkaProducer<String, byte[]> producer = rigProducer(connection.bootstrapServers())) {
             running.awaitRunning(Duration.ofSeconds(120));
@@ -84,11 +78,11 @@ public final class DemoCommand implements Callable<Integer> {
             List<SessionPlan> plans = new ArrayList<>();
             long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(seconds * 1000)), 30);
             for (int i = 0; i < sessions; i++) {
-                plans.add(SessionPlan.of("demo-" + run + "-" + (i + 1), "mouse-" + (i + 1), model.modelId(),
+                plans.add(SessionPlan.of("demo-" + run + "-" + (i + 1), "mouse-" + (i + 1), serving.model.modelId(),
                         stimulus, 1000L + i, frames));
             }
             System.err.printf("twinloop demo: %d sessions x %d frames at 30 Hz; http://%s:%d/metrics%n",
-                    sessions, frames, service.httpHost, running.httpPort());
+                    sessions, frames, serving.service.httpHost, running.httpPort());
             RigReport sent = new RigSimulator(RigConfig.realTime(), plans, new KafkaRigSink(producer)).run();
             producer.flush();
 
@@ -111,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<SessionPlan> plans = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             plans.add(SessionPlan.of(PredictionCollector.WARM_UP_PREFIX + run + "-" + (i + 1), "mouse-" + (i + 1),
-                    model.modelId(), stimulus, 1L + i, frames));
+                    serving.model.modelId(), stimulus, 1L + i, frames));
         }
         RigReport warm = new RigSimulator(RigConfig.realTime(), plans, new KafkaRigSink(producer)).run();
         long deadline = System.nanoTime() + Duration.ofSeconds(drainSeconds).toNanos();

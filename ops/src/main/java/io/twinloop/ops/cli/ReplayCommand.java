@@ -48,17 +48,11 @@ public final class ReplayCommand implements Callable<Integer> {
     String twin;
 
     @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    ServiceCliOptions service;
-
-    @Mixin
-    ModelOptions model;
+    ServingOptions serving;
 
     @Override
     public Integer call() throws Exception {
-        model.configureThreads(1);
+        serving.model.configureThreads(1);
         RecordingReplay replay = new RecordingReplay(recording, new LinkedHashSet<>(tiers), realTime, burnIn,
                 java.time.Duration.ofSeconds(drainSeconds));
         boolean groundTruth = twin.equals("ground-truth");
@@ -66,16 +60,16 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--twin must be model or ground-truth, not " + twin);
         }
-        if (!groundTruth && model.params.isEmpty()) {
+        if (!groundTruth && serving.model.params.isEmpty()) {
             // an initialised twin must at least predict the recording's units
-            model.units = replay.units();
+            serving.model.units = replay.units();
             System.err.println("twinloop replay: no --params given: replaying through an untrained twin of "
-                    + model.units + " units (scores near 0 are expected; train one with the training commands)");
+                    + serving.model.units + " units (scores near 0 are expected; train one with the training commands)");
         }
-        try (KafkaOptions.Connection connection = kafka.connect()) {
+        try (KafkaOptions.Connection connection = serving.kafka.connect()) {
             System.out.println(replay.run(connection.bootstrapServers(),
-                    service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
-                    groundTruth ? replay.groundTruthTwin() : model.createStepper(), model.modelId(), report));
+                    serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
+                    groundTruth ? replay.groundTruthTwin() : serving.model.createStepper(), serving.model.modelId(), report));
         }
         return 0;
     }

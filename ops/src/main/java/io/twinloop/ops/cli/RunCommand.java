@@ -14,23 +14,17 @@ import java.util.concurrent.CountDownLatch;
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    ServiceCliOptions service;
-
-    @Mixin
-    ModelOptions model;
+    ServingOptions serving;
 
     @Override
     public Integer call() throws Exception {
-        model.configureThreads(1);
-        KafkaOptions.Connection connection = kafka.connect();
+        serving.model.configureThreads(1);
+        KafkaOptions.Connection connection = serving.kafka.connect();
         TwinloopService running = TwinloopService.start(
-                service.toServiceOptions(connection.bootstrapServers(), kafka.dataDir()),
-                model.createStepper(), model.modelId());
+                serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
+                serving.model.createStepper(), serving.model.modelId());
         System.err.printf("twinloop: serving model '%s'; Kafka at %s; http://%s:%d/health and /metrics%n",
-                model.modelId(), connection.bootstrapServers(), service.httpHost, running.httpPort());
+                serving.model.modelId(), connection.bootstrapServers(), serving.service.httpHost, running.httpPort());
         CountDownLatch closed = new CountDownLatch(1);
         // Ctrl-C: stop consuming, let the stream commit, then stop an embedded broker, before the JVM exits
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
