@@ -74,12 +74,11 @@ public final class RigSimulator {
             }
             started = true;
         }
-        long rigEpochMicros = config.rigEpochMicros() >= 0 ? config.rigEpochMicros() : clock.wallMicros();
         SplittableRandom stagger = new SplittableRandom(config.seed());
         SessionRun.Scheduler scheduler = (nanos, session, kind) -> queue.add(new Due(nanos, sequence++, session, kind));
         for (SessionPlan plan : plans) {
             long offset = config.sessionStaggerMicros() == 0 ? 0 : stagger.nextLong(config.sessionStaggerMicros() * 1000);
-            SessionRun session = new SessionRun(plan, config, clock, scheduler, renderer, offset, rigEpochMicros);
+            SessionRun session = new SessionRun(plan, config, clock, scheduler, renderer, offset);
             session.prepareNextFrame(); // frame 0 before the clock starts: the first deadlines are met
             session.awaitPreparedFrame();
             synchronized (sessions) {
@@ -88,9 +87,13 @@ public final class RigSimulator {
             if (stopRequested) {
                 session.requestStop();
             }
-            session.begin();
         }
+        // The schedule's time 0: the rig clock reads the wall clock now (unless fixed by the config).
         long origin = clock.nanoTime();
+        long rigEpochMicros = config.rigEpochMicros() >= 0 ? config.rigEpochMicros() : clock.wallMicros();
+        synchronized (sessions) {
+            sessions.values().forEach(session -> session.begin(rigEpochMicros));
+        }
         long latenessSum = 0;
         long published = 0;
         try {

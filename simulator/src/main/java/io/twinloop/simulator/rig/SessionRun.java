@@ -41,7 +41,6 @@ final class SessionRun {
     private final RigClock clock;
     private final long startNanos;
     private final long firstFrameNanos;
-    private final long rigEpochMicros;
     private final FrameGeometry geometry;
     private final SplittableRandom jitter;
     private final MouseBehaviour eyeSource;
@@ -71,9 +70,11 @@ final class SessionRun {
     private long lastEyeNanos = Long.MIN_VALUE;
     private long lastTreadmillNanos = Long.MIN_VALUE;
     private long stopNanos;
+    /** Rig clock at schedule time 0; known when the run's clock starts. */
+    private long rigEpochMicros;
 
     SessionRun(SessionPlan plan, RigConfig config, RigClock clock, Scheduler scheduler, Executor renderer,
-               long startNanos, long rigEpochMicros) {
+               long startNanos) {
         this.renderer = renderer;
         this.plan = plan;
         this.config = config;
@@ -81,7 +82,6 @@ final class SessionRun {
         this.scheduler = scheduler;
         this.startNanos = startNanos;
         this.firstFrameNanos = startNanos + config.prerollMicros() * 1000;
-        this.rigEpochMicros = rigEpochMicros;
         this.geometry = plan.stimulus().geometry();
         this.jitter = new SplittableRandom(plan.seed() ^ (config.seed() * 0x9E3779B97F4A7C15L));
         // Two readers of one deterministic trajectory, so that eye and treadmill reads never go back in time.
@@ -91,11 +91,9 @@ final class SessionRun {
         this.luminance = new float[geometry.pixels()];
     }
 
-    String sessionId() {
-        return plan.sessionId();
-    }
-
-    void begin() {
+    /** Books the session's start; {@code rigEpochMicros} is the rig clock at schedule time 0. */
+    void begin(long rigEpochMicros) {
+        this.rigEpochMicros = rigEpochMicros;
         scheduler.at(startNanos, this, Kind.START);
     }
 

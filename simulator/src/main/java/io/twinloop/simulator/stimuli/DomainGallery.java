@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Writes one PNG per domain: a strip of three frames, a few frames apart so that motion shows.
+ * Writes one PNG per domain: a strip of three frames chosen to show its motion and its trials.
  * Usage: {@code DomainGallery <output-dir> [seed]}.
  */
 public final class DomainGallery {
@@ -23,9 +23,22 @@ public final class DomainGallery {
         for (DomainKind kind : DomainKind.values()) {
             StimulusDomain domain = kind.create(seed);
             Path file = directory.resolve(domain.name() + ".png");
-            ImageIO.write(strip(domain, new long[] {0, 6, 12}), "png", file.toFile());
+            ImageIO.write(strip(domain, framesToShow(kind)), "png", file.toFile());
             System.out.println(file + "  " + domain.describe(0));
         }
+    }
+
+    /**
+     * Three frames that show what the domain does: 200 ms apart where things move within a trial,
+     * and the next trial (or the gray gap) where a trial's frames are alike.
+     */
+    static long[] framesToShow(DomainKind kind) {
+        return switch (kind) {
+            case NATURAL_MOVIES -> new long[] {0, 6, 12};
+            case NATURAL_IMAGES -> new long[] {0, 15, 30};
+            case FLASHING_DOTS -> new long[] {0, 9, 18};
+            case DRIFTING_GABORS, DIRECTIONAL_PINK_NOISE, RANDOM_DOT_KINEMATOGRAMS -> new long[] {0, 6, 30};
+        };
     }
 
     /** The given frames side by side on a white background. */

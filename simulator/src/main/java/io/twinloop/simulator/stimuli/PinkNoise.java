@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Periodic noise with a 1/f amplitude spectrum (the statistics of natural scenes), optionally
- * biased towards one orientation. Built by filtering white noise in the Fourier domain, so the
+ * biased towards one orientation. Built by shaping white noise in the Fourier domain, so the
  * texture wraps seamlessly and can drift forever.
  */
 public final class PinkNoise {
@@ -30,26 +30,25 @@ public final class PinkNoise {
         int n = size * size;
         double[] re = new double[n];
         double[] im = new double[n];
-        for (int i = 0; i < n; i++) {
-            re[i] = random.nextDouble() * 2 - 1;
-        }
-        Fft.transform2d(re, im, size, size, false);
         boolean oriented = concentration > 0 && !Double.isNaN(directionRad);
         // Wave vector in image coordinates (rows grow downwards), hence the minus on the row axis.
         double ux = Math.cos(directionRad);
         double uy = -Math.sin(directionRad);
+        // White noise is drawn straight in the Fourier domain (complex Gaussian per bin) and shaped
+        // there; the real part of its inverse transform is a real Gaussian field with that spectrum
+        // (the gain is symmetric in f), which saves the forward transform.
         for (int r = 0; r < size; r++) {
             int fy = Fft.signedFrequency(r, size);
             for (int c = 0; c < size; c++) {
                 int fx = Fft.signedFrequency(c, size);
-                double f = Math.hypot(fx, fy);
+                double f = Math.sqrt(fx * fx + fy * fy);
                 double gain = f == 0 ? 0 : 1 / f;
                 if (oriented && f > 0) {
                     double cos = (fx * ux + fy * uy) / f;
                     gain *= Math.exp(concentration * (cos * cos - 1));
                 }
-                re[r * size + c] *= gain;
-                im[r * size + c] *= gain;
+                re[r * size + c] = gain * random.nextGaussian();
+                im[r * size + c] = gain * random.nextGaussian();
             }
         }
         Fft.transform2d(re, im, size, size, true);

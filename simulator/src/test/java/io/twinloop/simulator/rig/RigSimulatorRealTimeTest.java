@@ -37,6 +37,10 @@ class RigSimulatorRealTimeTest {
             System.out.printf("%s: mean publish interval %.3f ms, lateness max %d us mean %.0f us, wall %.2f s%n",
                     id, meanIntervalMs, report.maxLatenessMicros(), report.meanLatenessMicros(), wallSeconds);
             assertEquals(1000.0 / 30, meanIntervalMs, 1.0);
+            // The rig clock starts at the wall clock: a frame goes out at its display time (+ jitter, + load).
+            long[] delays = sent.stream().mapToLong(f -> f.getPublishedAtUs() - f.getTimestampUs()).sorted().toArray();
+            long median = delays[delays.length / 2];
+            assertTrue(median >= 0 && median < 15_000, "median publish delay " + median + " us");
         }
         // 0.1 s preroll + up to 1/30 s stagger + 45 frames.
         assertTrue(wallSeconds > 1.55 && wallSeconds < 5, "took " + wallSeconds + " s");

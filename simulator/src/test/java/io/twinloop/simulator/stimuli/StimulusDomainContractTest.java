@@ -61,13 +61,18 @@ class StimulusDomainContractTest {
             domain.render(i, out);
         }
         int frames = 300;
+        // CPU time of this thread: the build machine is shared, and waiting for a core is not rendering.
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int i = 120; i < 120 + frames; i++) {
             domain.render(i, out);
         }
-        double meanMs = (System.nanoTime() - start) / 1e6 / frames;
-        System.out.printf("%s: %.3f ms per frame (mean over %d, trial set-up included)%n", kind, meanMs, frames);
-        assertTrue(meanMs < 5, kind + " takes " + meanMs + " ms per frame");
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6 / frames;
+        double wallMs = (System.nanoTime() - start) / 1e6 / frames;
+        System.out.printf("%s: %.3f ms CPU (%.3f ms wall) per frame, mean over %d, trial set-up included%n",
+                kind, cpuMs, wallMs, frames);
+        assertTrue(cpuMs < 5, kind + " takes " + cpuMs + " ms of CPU per frame");
     }
 
     @ParameterizedTest
