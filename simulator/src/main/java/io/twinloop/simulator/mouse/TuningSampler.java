@@ -37,7 +37,7 @@ public final class TuningSampler {
                     logUniform(random, 0.5, 4.0),
                     random.nextDouble(0, 2 * Math.PI),
                     random.nextDouble(0.05, 0.2),
-                    logUniform(random, 0.005, 0.05),
+                    logUniform(random, 0.002, 0.02),
                     logUniform(random, 0.01, 0.1),
                     logUniform(random, 0.2, 1.0),
                     0.3 + 0.3 * random.nextGaussian(),
