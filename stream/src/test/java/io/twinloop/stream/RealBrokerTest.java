@@ -1,5 +1,6 @@
 package io.twinloop.stream;
 
+import io.twinloop.proto.WallClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

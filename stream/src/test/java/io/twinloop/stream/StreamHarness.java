@@ -1,5 +1,6 @@
 package io.twinloop.stream;
 
+import io.twinloop.proto.WallClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

@@ -1,5 +1,6 @@
 package io.twinloop.stream;
 
+import io.twinloop.proto.WallClock;
 import io.twinloop.stream.session.SessionGate;
 
 import static io.twinloop.stream.StreamHarness.frameIndices;

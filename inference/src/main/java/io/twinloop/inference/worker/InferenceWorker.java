@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.proto.Topics;
+import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.DeadLetter;
 import io.twinloop.proto.v1.ModelInput;
@@ -195,9 +196,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         if (inputs.isEmpty()) {
             return;
         }
-        long started = nowMicros();
+        long started = WallClock.nowMicros();
         List<float[]> outputs = stepper.step(inputs);
-        long finished = nowMicros();
+        long finished = WallClock.nowMicros();
         metrics.recordStep(finished - started);
         metrics.batches.incrementAndGet();
         metrics.framesStepped.addAndGet(inputs.size());
@@ -265,7 +266,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 .setReason(reason)
                 .setDetail(detail)
                 .setOriginalValue(com.google.protobuf.ByteString.copyFrom(original))
-                .setRejectedAtUs(nowMicros())
+                .setRejectedAtUs(WallClock.nowMicros())
                 .build();
         LOG.warn("rejected input of session {}: {} ({})", session, reason, detail);
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, session, letter.toByteArray()));
@@ -279,10 +280,6 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         return out;
     }
 
-    static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
 
     /** Stops the loop; the worker closes its clients and the model on its own thread. */
     @Override

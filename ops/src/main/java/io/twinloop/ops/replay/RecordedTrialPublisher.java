@@ -1,6 +1,7 @@
 package io.twinloop.ops.replay;
 
 import com.google.protobuf.ByteString;
+import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.EyeSample;
 import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.SessionControl;
@@ -14,7 +15,6 @@ import io.twinloop.simulator.recording.TrialBehaviour;
 import io.twinloop.simulator.recording.TwinloopExtrasReader.FullFrames;
 import io.twinloop.simulator.rig.RigSink;
 
-import java.time.Instant;
 
 /**
  * Publishes one recorded trial as a rig would have: session start, then frames at the frame rate and
@@ -78,7 +78,7 @@ final class RecordedTrialPublisher {
                 sink.frame(StimulusFrame.newBuilder().setSessionId(sessionId).setFrameIndex(f)
                         .setTimestampUs(micros(frameTime)).setWidth(frames.width()).setHeight(frames.height())
                         .setPixelFormat(PixelFormat.GRAY8).setPixels(ByteString.copyFrom(frames.frames()[f]))
-                        .setPublishedAtUs(wallMicros()).build());
+                        .setPublishedAtUs(WallClock.nowMicros()).build());
                 f++;
             }
         }
@@ -103,8 +103,4 @@ final class RecordedTrialPublisher {
         return Math.round(seconds * 1e6);
     }
 
-    private static long wallMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
 }

@@ -2,6 +2,7 @@ package io.twinloop.ops.pipeline;
 
 import com.google.protobuf.ByteString;
 import io.twinloop.proto.Topics;
+import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.EyeSample;
 import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.SessionControl;
@@ -49,7 +50,7 @@ final class RigRecords {
         StimulusFrame frame = StimulusFrame.newBuilder().setSessionId(session).setFrameIndex(index)
                 .setTimestampUs(index * FRAME_US).setWidth(width).setHeight(HEIGHT)
                 .setPixelFormat(PixelFormat.GRAY8).setPixels(ByteString.copyFrom(pixels))
-                .setPublishedAtUs(nowMicros()).build();
+                .setPublishedAtUs(WallClock.nowMicros()).build();
         return new ProducerRecord<>(Topics.FRAMES, session, frame.toByteArray());
     }
 
@@ -65,8 +66,4 @@ final class RigRecords {
         return new ProducerRecord<>(Topics.TELEMETRY, session, t.toByteArray());
     }
 
-    static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
 }

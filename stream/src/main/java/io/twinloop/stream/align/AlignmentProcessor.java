@@ -3,7 +3,7 @@ package io.twinloop.stream.align;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.SessionStart;
-import io.twinloop.stream.WallClock;
+import io.twinloop.proto.WallClock;
 import io.twinloop.stream.session.SessionEvent;
 import io.twinloop.stream.session.SessionGate;
 import io.twinloop.stream.session.SessionState;

@@ -2,7 +2,7 @@ package io.twinloop.stream.deadletter;
 
 import com.google.protobuf.ByteString;
 import io.twinloop.proto.v1.DeadLetter;
-import io.twinloop.stream.WallClock;
+import io.twinloop.proto.WallClock;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,8 +1,8 @@
-package io.twinloop.stream;
+package io.twinloop.proto;
 
 import java.time.Instant;
 
-/** Real wall-clock time in Unix-epoch microseconds, for the latency fields of the wire messages. */
+/** Real wall-clock time in Unix-epoch microseconds: the clock of every {@code *_at_us} latency field of the wire messages. */
 public final class WallClock {
     private WallClock() {
     }
