@@ -1,6 +1,7 @@
 package io.twinloop.inference.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
@@ -145,12 +146,5 @@ public final class NetworkState {
             }
         }
         return out;
-    }
-
-    /** Tiny indirection so that this class has no static import clutter. */
-    private static final class NDArrays {
-        static NDArray concat(NDList list, int axis) {
-            return ai.djl.ndarray.NDArrays.concat(list, axis);
-        }
     }
 }

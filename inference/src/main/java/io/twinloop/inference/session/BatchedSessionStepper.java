@@ -109,6 +109,7 @@ public final class BatchedSessionStepper implements SessionStepper {
     private final Integer stream;
     private final Periphery periphery;
     private final NDManager sessionsManager;
+    private final boolean ownsNetwork;
     private final Map<String, Session> sessions = new HashMap<>();
 
     /**
@@ -117,10 +118,23 @@ public final class BatchedSessionStepper implements SessionStepper {
      * @param periphery fnn's default is DARK
      */
     public BatchedSessionStepper(Network network, Integer stream, Periphery periphery) {
+        this(network, stream, periphery, false);
+    }
+
+    private BatchedSessionStepper(Network network, Integer stream, Periphery periphery, boolean ownsNetwork) {
         this.network = network;
         this.stream = stream;
         this.periphery = periphery;
+        this.ownsNetwork = ownsNetwork;
         this.sessionsManager = network.manager().newSubManager();
+    }
+
+    /**
+     * A stepper with fnn's defaults that owns {@code network}: closing it also closes the network's
+     * manager (for a network built for this stepper alone, e.g. by the command line).
+     */
+    public static BatchedSessionStepper owning(Network network) {
+        return new BatchedSessionStepper(network, null, Periphery.DARK, true);
     }
 
     /** All streams averaged, dark periphery: fnn's defaults. */
@@ -305,7 +319,7 @@ public final class BatchedSessionStepper implements SessionStepper {
         return s;
     }
 
-    /** Frees every session's state. The network stays usable. */
+    /** Frees every session's state. The network stays usable, unless this stepper {@link #owning owns} it. */
     @Override
     public synchronized void close() {
         for (Session s : sessions.values()) {
@@ -313,5 +327,8 @@ public final class BatchedSessionStepper implements SessionStepper {
         }
         sessions.clear();
         sessionsManager.close();
+        if (ownsNetwork) {
+            network.manager().close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.twinloop.ops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinloop.ops.broker.RigProducer;
 import io.twinloop.ops.demo.LatencyBreakdown;
 import io.twinloop.ops.demo.LatencyBreakdown.Stage;
 import io.twinloop.ops.demo.PredictionCollector;
@@ -13,9 +14,6 @@ import io.twinloop.simulator.rig.RigSimulator;
 import io.twinloop.simulator.rig.SessionPlan;
 import io.twinloop.simulator.stimuli.DomainKind;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +21,6 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -65,22 +62,16 @@ public final class DemoCommand implements Callable<Integer> {
                      serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
                      serving.model.createStepper(), serving.model.modelId());
              PredictionCollector collector = new PredictionCollector(connection.bootstrapServers(), p -> { });
-             KafkaProducer<String, byte[]> producer = rigProducer(connection.bootstrapServers())) {
+             KafkaProducer<String, byte[]> producer = RigProducer.create(connection.bootstrapServers())) {
             running.awaitRunning(Duration.ofSeconds(120));
-            Thread collecting = new Thread(collector, "twinloop-demo-collector");
-            collecting.start();
-            collector.awaitAssigned(Duration.ofSeconds(60));
+            collector.start(Duration.ofSeconds(60));
 
             String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
             if (warmUpSeconds > 0) {
                 warmUp(producer, collector, run);
             }
-            List<SessionPlan> plans = new ArrayList<>();
-            long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(seconds * 1000)), 30);
-            for (int i = 0; i < sessions; i++) {
-                plans.add(SessionPlan.of("demo-" + run + "-" + (i + 1), "mouse-" + (i + 1), serving.model.modelId(),
-                        stimulus, 1000L + i, frames));
-            }
+            List<SessionPlan> plans = plans("demo-" + run, seconds, 1000L);
+            long frames = plans.get(0).frames();
             System.err.printf("twinloop demo: %d sessions x %d frames at 30 Hz; http://%s:%d/metrics%n",
                     sessions, frames, serving.service.httpHost, running.httpPort());
             RigReport sent = new RigSimulator(RigConfig.realTime(), plans, new KafkaRigSink(producer)).run();
@@ -93,34 +84,32 @@ public final class DemoCommand implements Callable<Integer> {
             Thread.sleep(500); // late duplicates or dead letters would arrive now
             System.out.println(summary(sent, collector));
             collector.close();
-            collecting.join(5_000);
         }
         return 0;
+    }
+
+    /** @return one plan per session, ids {@code <prefix>-1..N}, showing the chosen stimulus for {@code secs} */
+    private List<SessionPlan> plans(String prefix, double secs, long seedBase) {
+        long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(secs * 1000)), 30);
+        List<SessionPlan> plans = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            plans.add(SessionPlan.of(prefix + "-" + (i + 1), "mouse-" + (i + 1), serving.model.modelId(), stimulus,
+                    seedBase + i, frames));
+        }
+        return plans;
     }
 
     /** Runs warm-up sessions (as many as the measured ones) in real time and waits for their predictions. */
     private void warmUp(KafkaProducer<String, byte[]> producer, PredictionCollector collector, String run)
             throws InterruptedException {
-        long frames = SessionPlan.framesFor(Duration.ofMillis(Math.round(warmUpSeconds * 1000)), 30);
-        List<SessionPlan> plans = new ArrayList<>();
-        for (int i = 0; i < sessions; i++) {
-            plans.add(SessionPlan.of(PredictionCollector.WARM_UP_PREFIX + run + "-" + (i + 1), "mouse-" + (i + 1),
-                    serving.model.modelId(), stimulus, 1L + i, frames));
-        }
-        RigReport warm = new RigSimulator(RigConfig.realTime(), plans, new KafkaRigSink(producer)).run();
+        RigReport warm = new RigSimulator(RigConfig.realTime(),
+                plans(PredictionCollector.WARM_UP_PREFIX + run, warmUpSeconds, 1L), new KafkaRigSink(producer)).run();
         long deadline = System.nanoTime() + Duration.ofSeconds(drainSeconds).toNanos();
         while (collector.warmUpReceived() < warm.totalFrames() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
     }
 
-    private static KafkaProducer<String, byte[]> rigProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, "0",
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
 
     static String summary(RigReport sent, PredictionCollector collector) {
         ObjectMapper json = new ObjectMapper();

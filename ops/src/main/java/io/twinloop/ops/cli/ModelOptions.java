@@ -60,41 +60,9 @@ public final class ModelOptions {
                 : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
     }
 
-    /** @return a stepper over a new network, which owns its own manager */
+    /** @return a stepper over a new network; closing the stepper frees the network too */
     public SessionStepper createStepper() {
-        NDManager manager = NDManager.newBaseManager();
-        Network network = createNetwork(manager);
-        BatchedSessionStepper stepper = new BatchedSessionStepper(network);
-        return new SessionStepper() {
-            public void open(String id) {
-                stepper.open(id);
-            }
-
-            public void reset(String id) {
-                stepper.reset(id);
-            }
-
-            public void close(String id) {
-                stepper.close(id);
-            }
-
-            public boolean isOpen(String id) {
-                return stepper.isOpen(id);
-            }
-
-            public int units() {
-                return stepper.units();
-            }
-
-            public List<float[]> step(List<FrameInput> frames) {
-                return stepper.step(frames);
-            }
-
-            public void close() {
-                stepper.close();
-                manager.close();
-            }
-        };
+        return BatchedSessionStepper.owning(createNetwork(NDManager.newBaseManager()));
     }
 
     public String modelId() {

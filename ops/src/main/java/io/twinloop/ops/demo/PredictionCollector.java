@@ -2,6 +2,7 @@ package io.twinloop.ops.demo;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.twinloop.proto.Topics;
+import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.Prediction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +42,7 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
     private final Consumer<Prediction> listener;
     private volatile boolean running = true;
     private volatile boolean assigned;
+    private Thread thread;
 
     /** Sessions whose id starts with this warm the pipeline up and are not counted. */
     public static final String WARM_UP_PREFIX = "warmup-";
@@ -67,8 +68,13 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
         });
     }
 
-    /** Waits until the collector reads its topics, so that receipt times are not inflated by its join. */
-    public void awaitAssigned(java.time.Duration timeout) throws InterruptedException {
+    /**
+     * Starts collecting on a thread of its own and returns once the collector reads its topics, so
+     * that receipt times are not inflated by its joining the group.
+     */
+    public void start(java.time.Duration timeout) throws InterruptedException {
+        thread = new Thread(this, "twinloop-prediction-collector");
+        thread.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!assigned) {
             if (System.nanoTime() > deadline) {
@@ -83,7 +89,7 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                    long receivedAt = nowMicros();
+                    long receivedAt = WallClock.nowMicros();
                     if (record.key() != null && record.key().startsWith(WARM_UP_PREFIX)) {
                         warmUpReceived.incrementAndGet();
                         continue;
@@ -158,14 +164,13 @@ public final class PredictionCollector implements Runnable, AutoCloseable {
         return seen.contains(session + "#" + frameIndex);
     }
 
-    static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
-
+    /** Stops collecting and waits (briefly) for the collector's thread. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         running = false;
         consumer.wakeup();
+        if (thread != null) {
+            thread.join(5_000);
+        }
     }
 }

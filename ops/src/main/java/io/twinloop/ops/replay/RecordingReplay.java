@@ -3,6 +3,7 @@ package io.twinloop.ops.replay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.ops.broker.RigProducer;
 import io.twinloop.ops.demo.LatencyBreakdown;
 import io.twinloop.ops.demo.PredictionCollector;
 import io.twinloop.ops.service.ServiceOptions;
@@ -22,14 +23,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -95,11 +92,9 @@ public final class RecordingReplay {
         long sent = 0;
         try (TwinloopService service = TwinloopService.start(options, stepper, modelId);
              PredictionCollector collector = new PredictionCollector(bootstrapServers, grid::accept);
-             KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
+             KafkaProducer<String, byte[]> producer = RigProducer.create(bootstrapServers)) {
             service.awaitRunning(Duration.ofSeconds(120));
-            Thread collecting = new Thread(collector, "twinloop-replay-collector");
-            collecting.start();
-            collector.awaitAssigned(Duration.ofSeconds(60));
+            collector.start(Duration.ofSeconds(60));
             RecordedTrialPublisher publisher = new RecordedTrialPublisher(new KafkaRigSink(producer), modelId, 30,
                     statistics(), realTime);
             try (ProgressBar bar = progress("replay: publish", trials)) {
@@ -127,7 +122,6 @@ public final class RecordingReplay {
                 bar.stepTo(grid.filled());
             }
             collector.close();
-            collecting.join(5_000);
             return report(reportDir, grid, collector.latency(), sent);
         }
     }
@@ -199,9 +193,4 @@ public final class RecordingReplay {
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, "0", ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
 }
