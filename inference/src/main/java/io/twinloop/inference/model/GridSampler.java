@@ -105,7 +105,7 @@ public final class GridSampler {
 
     /** Normalised [-1, 1] to pixel coordinate, align_corners=False; clamped onto the map for BORDER. */
     private static NDArray pixelCoordinate(NDArray normalised, long size, Padding padding) {
-        NDArray pixel = normalised.add(1).mul(size).sub(1).div(2);
+        NDArray pixel = Scalars.mul(normalised.add(1), size / 2.0).sub(0.5);
         return padding == Padding.BORDER ? pixel.clip(0, size - 1) : pixel;
     }
 

@@ -112,15 +112,34 @@ public final class Network {
         return forward(stimulus, perspective, modulation, stream, periphery, state, false);
     }
 
+    /** State key of the readout positions drawn for a sequence while training. */
+    static final String SAMPLED_POSITIONS = "readout.position.sample";
+
     /**
-     * As {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState)}, choosing how
-     * the readout samples the core's map at the units' mean positions.
+     * As {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState)}, in training or
+     * inference mode.
      *
-     * @param differentiable false: the precomputed sparse sampler (fast, inference); true: bilinear
-     *                       sampling computed from the positions, so that gradients reach them (training)
+     * @param training false: the readout samples the core's map at the units' mean positions with the
+     *                 precomputed sparse sampler (fast, inference). true: every unit's position is drawn
+     *                 from its Gaussian once per sequence and session (on the fresh state; the draw is kept
+     *                 in {@code state}) and sampled bilinearly from the positions, so that gradients reach
+     *                 the Gaussian's mean and scale (fnn's {@code positions.Gaussian} in training mode)
      */
     public NDArray forward(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
-                           Periphery periphery, NetworkState state, boolean differentiable) {
+                           Periphery periphery, NetworkState state, boolean training) {
+        return unit.response(logRate(stimulus, perspective, modulation, stream, periphery, state, training));
+    }
+
+    /**
+     * The log rate of every unit (fnn's raw readout, before {@code exp}), as the Poisson loss takes it:
+     * taking the log of {@link #forward}'s rate instead would give -inf, and a NaN gradient, wherever the
+     * rate underflows.
+     *
+     * @return [N, U, 1] log rates; the arguments as for
+     *         {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState, boolean)}
+     */
+    public NDArray logRate(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                           Periphery periphery, NetworkState state, boolean training) {
         if (stream != null && (stream < 0 || stream >= config.streams())) {
             throw new IllegalArgumentException("stream " + stream + " not in 0.." + (config.streams() - 1));
         }
@@ -134,16 +153,16 @@ public final class Network {
         NDArray modulated = this.modulation.forward(behaviour, stream, state);
         NDArray features = core.forward(retinal, modulated, stream, state);
         NDArray logRate;
-        if (differentiable) {
-            long n = features.getShape().get(0);
-            NDArray mean = readout.position().mean(); // [U, 2]
-            logRate = readout.forward(features, stream, mean.expandDims(0).repeat(0, n));
+        if (training) {
+            NDArray positions = state.get(SAMPLED_POSITIONS);
+            if (positions == null) {
+                positions = readout.position().sample(features.getShape().get(0)); // [N, U, 2]
+                state.put(SAMPLED_POSITIONS, positions);
+            }
+            logRate = readout.forward(features, stream, positions);
         } else {
             logRate = readout.forward(features, stream);
         }
-        if (stream == null) {
-            logRate = reduce.apply(logRate);
-        }
-        return unit.response(logRate);
+        return stream == null ? reduce.apply(logRate) : logRate;
     }
 }

@@ -30,6 +30,12 @@ public record NetworkConfig(int units, int streams, int stimuli, int perspective
     }
 
     /** The same architecture at reduced widths and a 32 x 48 retina: for tests and CPU demos. */
+    /** {@link #small} with half its core's channels ({@link CoreConfig#tiny()}), for training experiments on a CPU. */
+    public static NetworkConfig tiny(int units) {
+        return new NetworkConfig(units, 4, 1, 2, 2, PerspectiveConfig.small(), ModulationConfig.small(),
+                CoreConfig.tiny());
+    }
+
     public static NetworkConfig small(int units) {
         return new NetworkConfig(units, 4, 1, 2, 2, PerspectiveConfig.small(), ModulationConfig.small(),
                 CoreConfig.small());

@@ -28,9 +28,10 @@ public final class NetworkLoader {
     public static NetworkConfig config(String name, int units) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "small" -> NetworkConfig.small(units);
+            case "tiny" -> NetworkConfig.tiny(units);
             case "published" -> NetworkConfig.published(units);
             default -> throw new IllegalArgumentException("unknown model configuration '" + name
-                    + "': use small or published");
+                    + "': use tiny, small or published");
         };
     }
 

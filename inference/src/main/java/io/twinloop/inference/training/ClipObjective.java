@@ -3,6 +3,7 @@ package io.twinloop.inference.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.model.Scalars;
 import io.twinloop.inference.training.data.ClipBatch;
 
 /**
@@ -40,6 +41,6 @@ final class ClipObjective {
             NDArray frameLoss = PoissonLoss.perUnit(logRates, batch.units(t, manager)).mean();
             sum = sum == null ? frameLoss : sum.add(frameLoss);
         }
-        return sum.div(batch.length() - burninFrames);
+        return Scalars.div(sum, batch.length() - burninFrames);
     }
 }

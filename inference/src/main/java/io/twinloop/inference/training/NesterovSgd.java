@@ -1,6 +1,7 @@
 package io.twinloop.inference.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
@@ -48,8 +49,9 @@ public final class NesterovSgd {
     /**
      * @param gradientNorm    global L2 norm of the scaled gradients before clipping
      * @param parametersMoved parameters that had a gradient and were updated
+     * @param droppedGradients parameters whose non-finite gradient was dropped (not moved)
      */
-    public record StepReport(double gradientNorm, int parametersMoved) {
+    public record StepReport(double gradientNorm, int parametersMoved, List<String> droppedGradients) {
     }
 
     private final Settings settings;
@@ -69,12 +71,22 @@ public final class NesterovSgd {
     /**
      * Updates every parameter in place from its gradient and clears the gradients.
      *
-     * @throws IllegalStateException naming the parameter when a gradient is not finite; then no
-     *                               parameter has moved
+     * @throws NonFiniteGradientException naming the parameter when a gradient is not finite; then no
+     *                                    parameter has moved and every gradient is cleared
      */
     public StepReport step(List<TrainableParameter> parameters, double learningRate) {
+        return step(parameters, learningRate, false);
+    }
+
+    /**
+     * As {@link #step(List, double)}, optionally dropping non-finite gradients instead of refusing the step:
+     * a parameter whose gradient is NaN or infinite keeps its value and momentum for this step (its gradient
+     * is cleared and it is listed in the report); the others step as usual.
+     */
+    public StepReport step(List<TrainableParameter> parameters, double learningRate, boolean dropNonFinite) {
         double squaredNorm = 0;
         int moved = 0;
+        List<String> nonFinite = new ArrayList<>();
         try (NoGrad noGrad = new NoGrad(); NDScope scope = new NDScope()) {
             List<TrainableParameter> withGradient = new ArrayList<>();
             List<NDArray> gradients = new ArrayList<>();
@@ -87,12 +99,20 @@ public final class NesterovSgd {
                 NDArray g = grad.mul(p.gradientScale());
                 double squares = g.square().sum().getFloat();
                 if (!Double.isFinite(squares)) {
-                    throw new IllegalStateException("non-finite gradient for " + p.name());
+                    nonFinite.add(p.name());
+                    continue;
                 }
                 squaredNorm += squares;
                 withGradient.add(p);
                 gradients.add(grad);
                 scaled.add(g);
+            }
+            if (!nonFinite.isEmpty()) {
+                if (!dropNonFinite) {
+                    clearGradients(parameters);
+                    throw new NonFiniteGradientException(nonFinite);
+                }
+                clearGradients(parameters.stream().filter(p -> nonFinite.contains(p.name())).toList());
             }
             for (int i = 0; i < withGradient.size(); i++) {
                 update(withGradient.get(i), scaled.get(i), learningRate);
@@ -100,7 +120,14 @@ public final class NesterovSgd {
                 moved++;
             }
         }
-        return new StepReport(Math.sqrt(squaredNorm), moved);
+        return new StepReport(Math.sqrt(squaredNorm), moved, List.copyOf(nonFinite));
+    }
+
+    private static void clearGradients(List<TrainableParameter> parameters) {
+        for (TrainableParameter p : parameters) {
+            // filled, not subtracted from itself: NaN - NaN stays NaN
+            p.value().getGradient().set(new NDIndex("..."), 0f);
+        }
     }
 
     private void update(TrainableParameter p, NDArray scaledGradient, double learningRate) {

@@ -23,9 +23,8 @@ import java.util.Map;
  * state), into the sequence's manager: the derivation is then part of autograd's graph and is
  * released with the batch.
  *
- * <p>Interim, until the network has a training mode and returns log rates: the log rate is
- * {@code log(rate)} (exact but where a rate underflows) and {@code training} is not passed on, so
- * readout positions stay at their mean and the monitor is not jittered while training.
+ * <p>In training mode the readout positions are drawn from their Gaussians once per clip; the
+ * monitor is not jittered (fnn jitters its centre and angles by {@code center_std}, {@code angle_std}).
  */
 public final class NetworkTrainingModel implements TrainableModel {
 
@@ -39,6 +38,15 @@ public final class NetworkTrainingModel implements TrainableModel {
         this.config = config;
         this.tensors = new LinkedHashMap<>(tensors);
         this.parameters = FnnParameterAttributes.parameters(this.tensors, config.units());
+    }
+
+    /** @return the live state dict (parameters and buffers) the network is built from, e.g. to save it */
+    public Map<String, NDArray> tensors() {
+        return java.util.Collections.unmodifiableMap(tensors);
+    }
+
+    public NetworkConfig config() {
+        return config;
     }
 
     @Override
@@ -56,8 +64,7 @@ public final class NetworkTrainingModel implements TrainableModel {
         if (state.isFresh() || network == null) {
             network = Network.load(config, StateDict.of(inputs.stimulus().getManager(), tensors));
         }
-        // while training, the readout samples through the differentiable path so the positions learn
-        return network.forward(inputs.stimulus(), inputs.perspective(), inputs.modulation(), stream, Periphery.DARK,
-                state, training).log();
+        return network.logRate(inputs.stimulus(), inputs.perspective(), inputs.modulation(), stream, Periphery.DARK,
+                state, training).squeeze(2);
     }
 }

@@ -7,11 +7,11 @@ import ai.djl.pytorch.jni.JniUtils;
  * change parameters in place, which PyTorch forbids on leaves that require grad while grad mode is on.
  * Grad mode is per thread, and threads other than the one that started the engine begin with it on.
  */
-final class NoGrad implements AutoCloseable {
+public final class NoGrad implements AutoCloseable {
 
     private final boolean previous;
 
-    NoGrad() {
+    public NoGrad() {
         previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
     }

@@ -34,6 +34,11 @@ import java.util.function.Consumer;
  * positions) is seeded from the epoch's seed alone, so a run resumed from a checkpoint continues
  * exactly as the uninterrupted run would. Parameters under a frozen module prefix neither receive
  * gradients nor move (transfer: freeze {@code core} and fit the rest for a new mouse).
+ *
+ * <p>A parameter whose gradient in a batch is NaN or infinite does not move on that batch (the others
+ * do); such drops are counted in the epoch's metrics and logged with the parameters' names. (Seen on
+ * the perspective's and readout positions' gradients when backpropagating through many frames while
+ * the readout's features are still zero, where the true gradient is zero; see docs/training.md.)
  */
 public final class Trainer {
 
@@ -138,6 +143,9 @@ public final class Trainer {
         List<TrainableParameter> trainable = trainableParameters();
         double lossSum = 0;
         double normSum = 0;
+        int dropped = 0;
+        int droppedBatches = 0;
+        List<String> lastDropped = List.of();
         try (BatchPrefetcher batches = new BatchPrefetcher(sampler, trainingPlan);
              EpochProgress progress = EpochProgress.start(showProgress, position, trainingPlan.size())) {
             for (int b = 0; batches.hasNext(); b++) {
@@ -149,8 +157,14 @@ public final class Trainer {
                         batchLoss = finite(loss.getFloat(), "training");
                         collector.backward(loss);
                     }
-                    normSum += optimizer.step(trainable, learningRate).gradientNorm();
+                    NesterovSgd.StepReport report = optimizer.step(trainable, learningRate, true);
+                    normSum += report.gradientNorm();
                     lossSum += batchLoss;
+                    if (!report.droppedGradients().isEmpty()) {
+                        dropped += report.droppedGradients().size();
+                        droppedBatches++;
+                        lastDropped = report.droppedGradients();
+                    }
                     progress.batchDone(batchLoss);
                 }
             }
@@ -159,11 +173,15 @@ public final class Trainer {
         double validationLoss = validate(validationPlan);
         double seconds = (System.nanoTime() - started) / 1e9;
 
+        if (droppedBatches > 0) {
+            LOG.warn("cycle {} epoch {}: {} of {} batches had non-finite gradients, dropped for those parameters"
+                    + " (last: {})", position.cycle(), position.epoch(), droppedBatches, trainingPlan.size(), lastDropped);
+        }
         int batchCount = trainingPlan.size();
         EpochMetrics metrics = new EpochMetrics(position.cycle(), position.epoch(), learningRate, seed,
                 batchCount == 0 ? Double.NaN : lossSum / batchCount,
-                validationLoss, batchCount == 0 ? Double.NaN : normSum / batchCount,
-                batchCount * config.batchSize() / Math.max(trainingSeconds, 1e-9), seconds);
+                validationLoss, batchCount == 0 ? Double.NaN : normSum / batchCount, dropped,
+                trainingPlan.size() * config.batchSize() / Math.max(trainingSeconds, 1e-9), seconds);
         position = schedule.next(position);
         if (metricsCsv != null) {
             metricsCsv.append(metrics);

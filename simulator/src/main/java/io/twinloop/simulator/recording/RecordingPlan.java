@@ -1,5 +1,6 @@
 package io.twinloop.simulator.recording;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +13,20 @@ import java.util.Map;
  * @param testClips      test clips, each shown {@code repeats} times (tier {@code final_test_main})
  * @param repeats        presentations of every validation and test clip
  * @param framesPerTrial frames per trial
- * @param domainWeights  stimulus domain name -> relative frequency
+ * @param domainWeights  stimulus domain name -> relative frequency of the training and validation clips, and of
+ *                       the test clips unless {@code testDomains} is given
+ * @param testDomains    the test clips' domains, taken in turn (clip i shows {@code testDomains[i % n]}), so that
+ *                       every domain gets as many test clips; empty: test clips are drawn by {@code domainWeights}
+ *                       like the others. Experiments train on one domain and test on several this way.
  */
 public record RecordingPlan(int trainClips, int oracleClips, int testClips, int repeats, int framesPerTrial,
-                          Map<String, Double> domainWeights) {
+                          Map<String, Double> domainWeights, List<String> testDomains) {
+
+    /** A plan whose test clips are drawn by {@code domainWeights} like the others. */
+    public RecordingPlan(int trainClips, int oracleClips, int testClips, int repeats, int framesPerTrial,
+                         Map<String, Double> domainWeights) {
+        this(trainClips, oracleClips, testClips, repeats, framesPerTrial, domainWeights, List.of());
+    }
 
     public RecordingPlan {
         if (trainClips < 0 || oracleClips < 0 || testClips < 0 || repeats < 1 || framesPerTrial < 1) {
@@ -26,6 +37,7 @@ public record RecordingPlan(int trainClips, int oracleClips, int testClips, int 
             throw new IllegalArgumentException("need at least one domain with a positive weight");
         }
         domainWeights = Map.copyOf(domainWeights);
+        testDomains = List.copyOf(testDomains);
     }
 
     public int trials() {

@@ -30,7 +30,15 @@ public final class TrialSchedule {
             trials.add(new Trial(RecordingLayout.TRAIN, clip++, draw(weights, random)));
         }
         clip = addRepeated(trials, RecordingLayout.ORACLE, plan.oracleClips(), plan.repeats(), clip, weights, random);
-        addRepeated(trials, RecordingLayout.TEST, plan.testClips(), plan.repeats(), clip, weights, random);
+        if (plan.testDomains().isEmpty()) {
+            addRepeated(trials, RecordingLayout.TEST, plan.testClips(), plan.repeats(), clip, weights, random);
+        } else {
+            for (int i = 0; i < plan.testClips(); i++, clip++) {
+                for (int r = 0; r < plan.repeats(); r++) {
+                    trials.add(new Trial(RecordingLayout.TEST, clip, plan.testDomains().get(i % plan.testDomains().size())));
+                }
+            }
+        }
         Collections.shuffle(trials, random);
         return trials;
     }

@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.elements;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -100,7 +101,7 @@ public final class Conv implements Projection {
                 // statistics per output channel: [O, fanIn] rows (DJL means over one axis at a time)
                 NDArray rows = weight.reshape(b.outChannels, fanIn);
                 NDArray centred = rows.sub(rows.mean(new int[] {1}, true));
-                NDArray scale = centred.square().mean(new int[] {1}, true).mul(fanIn).add(b.eps).pow(-0.5);
+                NDArray scale = Scalars.pow(Scalars.mul(centred.square().mean(new int[] {1}, true), fanIn).add(b.eps), -0.5);
                 if (hasGain) {
                     float init = b.gain.floatValue();
                     NDArray gain = params.take(path + ".gains." + s, groupShape, (m, sh) -> m.full(sh, init));

@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.elements;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -66,7 +67,7 @@ public final class InterGroup implements Projection {
             // statistics per output channel over all other groups' inputs: rows [G, O/G, fanIn]
             NDArray rows = weight.transpose(0, 2, 1, 3).reshape(groups, groupOut, fanIn);
             NDArray centred = rows.sub(rows.mean(new int[] {2}, true));
-            NDArray scale = centred.square().mean(new int[] {2}, true).mul(fanIn).add(1e-5).pow(-0.5);
+            NDArray scale = Scalars.pow(Scalars.mul(centred.square().mean(new int[] {2}, true), fanIn).add(1e-5), -0.5);
             if (gain != null) {
                 float init = gain.floatValue();
                 NDArray g = params.take(path + ".gains." + s, new Shape(groups, groupOut), (m, sh) -> m.full(sh, init));

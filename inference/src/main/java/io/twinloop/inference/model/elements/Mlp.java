@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.elements;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.twinloop.inference.model.StateDict;
 
@@ -60,7 +61,7 @@ public final class Mlp {
     public NDArray forward(NDArray x, Integer stream) {
         for (int k = 0; k < linears.size(); k++) {
             x = linears.get(k).forward(x, stream);
-            x = nonlinears.get(k).apply(x).mul(nonlinears.get(k).gamma());
+            x = Scalars.mul(nonlinears.get(k).apply(x), nonlinears.get(k).gamma());
         }
         return x;
     }

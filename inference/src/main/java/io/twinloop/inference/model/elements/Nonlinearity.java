@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.elements;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
@@ -57,6 +58,6 @@ public enum Nonlinearity {
 
     /** @return {@code apply(x) * gamma()} */
     public NDArray applyScaled(NDArray x) {
-        return this == NONE ? x : apply(x).mul(gamma);
+        return this == NONE ? x : Scalars.mul(apply(x), gamma);
     }
 }

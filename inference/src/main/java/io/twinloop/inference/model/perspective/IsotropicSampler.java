@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.perspective;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -34,9 +35,9 @@ public final class IsotropicSampler {
         double scale = frameWidth / (double) (frameWidth - 1);
 
         NDArray x = positions.get(new NDIndex("..., 0"));
-        NDArray y = positions.get(new NDIndex("..., 1")).mul(frameWidth).div(frameHeight);
-        NDArray gridX = x.mul(scale).mul(gridWidth - 1).div(gridWidth);
-        NDArray gridY = y.mul(scale).mul(gridHeight - 1).div(gridHeight);
+        NDArray y = Scalars.mul(positions.get(new NDIndex("..., 1")), frameWidth / (double) frameHeight);
+        NDArray gridX = Scalars.mul(x, scale * (gridWidth - 1) / gridWidth);
+        NDArray gridY = Scalars.mul(y, scale * (gridHeight - 1) / gridHeight);
         NDArray grid = NDArrays.stack(new NDList(gridX, gridY), 3);
         return GridSampler.sample(frame, grid, periphery.padding());
     }

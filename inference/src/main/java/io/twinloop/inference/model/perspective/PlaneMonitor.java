@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.perspective;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -49,7 +50,7 @@ public final class PlaneMonitor {
      * @return [N, H, W, 2] where each ray hits the screen, in the screen's (X, Y) coordinates
      */
     public NDArray project(NDArray rays) {
-        NDArray alongNormal = rays.matMul(normal).maximum(EPS);
+        NDArray alongNormal = Scalars.maximum(rays.matMul(normal), EPS);
         NDArray hit = distance.div(alongNormal).expandDims(3).mul(rays);
         return hit.sub(center).matMul(screenAxes);
     }

@@ -1,5 +1,6 @@
 package io.twinloop.inference.model.perspective;
 
+import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -27,7 +28,7 @@ public final class SigmoidPower implements PixelIntensity {
         this.scale = state.take(prefix + ".scale", one, (m, s) -> m.ones(s));
         this.offset = state.take(prefix + ".offset", one, (m, s) -> m.zeros(s));
         // the power is constant at inference: computed once
-        this.power = DerivedTensors.keep(state, Activation.sigmoid(logit).mul(MAX_POWER));
+        this.power = DerivedTensors.keep(state, Scalars.mul(Activation.sigmoid(logit), MAX_POWER));
     }
 
     @Override

@@ -13,10 +13,18 @@ import java.util.List;
  */
 public final class ClipBatch {
 
+    private final String group;
     private final List<Clip> clips;
     private final Clip first;
 
+    /** A batch of a source with one group. */
     public ClipBatch(List<Clip> clips) {
+        this("", clips);
+    }
+
+    /** @param group the group (mouse) every clip comes from, see {@link TrialSource#group} */
+    public ClipBatch(String group, List<Clip> clips) {
+        this.group = group;
         if (clips.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one clip");
         }
@@ -30,6 +38,10 @@ public final class ClipBatch {
                         + first.trial());
             }
         }
+    }
+
+    public String group() {
+        return group;
     }
 
     public List<Clip> clips() {
@@ -61,7 +73,7 @@ public final class ClipBatch {
         NDArray stimuli = manager.create(stimulus, new Shape(n, first.channels(), first.height(), first.width()));
         NDArray perspective = frameRows(t, first.perspectiveSize(), Clip::perspectives, manager);
         NDArray modulation = frameRows(t, first.modulationSize(), Clip::modulations, manager);
-        return new FrameInputs(stimuli, perspective, modulation);
+        return new FrameInputs(stimuli, perspective, modulation, group);
     }
 
     /** @return [N, U] recorded responses at frame {@code t} */

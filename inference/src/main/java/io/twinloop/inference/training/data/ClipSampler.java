@@ -11,6 +11,10 @@ import java.util.Random;
  * Draws batches of random clips as fnn's {@code Batches} loader does: each clip from a trial drawn
  * uniformly with replacement, starting at a frame drawn uniformly from {@code [0, frames - L)} (0 when
  * the trial is exactly L frames long). Only frame counts are kept in memory.
+ *
+ * <p>In a source of several groups (a cohort of mice) a batch keeps to one group: its first clip's
+ * trial is drawn from all trials, so groups are drawn in proportion to their trials, and the batch's
+ * other clips from that trial's group.
  */
 public final class ClipSampler {
 
@@ -18,6 +22,8 @@ public final class ClipSampler {
     private final int clipLength;
     private final int batchSize;
     private final Map<Boolean, List<String>> trials = new HashMap<>();
+    /** training flag, then group, to the group's trials */
+    private final Map<Boolean, Map<String, List<String>>> trialsByGroup = new HashMap<>();
     private final Map<String, Integer> frames = new HashMap<>();
 
     /**
@@ -34,7 +40,10 @@ public final class ClipSampler {
         for (boolean training : new boolean[] {true, false}) {
             List<String> ids = source.trials(training);
             trials.put(training, ids);
+            Map<String, List<String>> groups = new HashMap<>();
+            trialsByGroup.put(training, groups);
             for (String trial : ids) {
+                groups.computeIfAbsent(source.group(trial), g -> new ArrayList<>()).add(trial);
                 int n = source.frames(trial);
                 if (n < clipLength) {
                     throw new IllegalArgumentException("trial " + trial + " has " + n + " frames, fewer than a clip of "
@@ -70,8 +79,12 @@ public final class ClipSampler {
         }
         for (int b = 0; b < batches; b++) {
             List<ClipRequest> batch = new ArrayList<>(batchSize);
+            List<String> group = ids;
             for (int i = 0; i < batchSize; i++) {
-                String trial = ids.get(rng.nextInt(ids.size()));
+                String trial = group.get(rng.nextInt(group.size()));
+                if (i == 0) {
+                    group = trialsByGroup.get(training).get(source.group(trial));
+                }
                 int high = frames.get(trial) - clipLength;
                 int start = high > 0 ? rng.nextInt(high) : 0;
                 batch.add(new ClipRequest(trial, start, clipLength));
@@ -86,6 +99,6 @@ public final class ClipSampler {
         for (ClipRequest r : requests) {
             clips.add(source.read(r));
         }
-        return new ClipBatch(clips);
+        return new ClipBatch(source.group(requests.get(0).trial()), clips);
     }
 }

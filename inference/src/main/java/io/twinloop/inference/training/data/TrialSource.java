@@ -17,4 +17,12 @@ public interface TrialSource {
 
     /** @return frames {@code [start, start + length)} of a trial */
     Clip read(ClipRequest request) throws IOException;
+
+    /**
+     * @return the group a trial belongs to (the mouse, in a cohort): every clip of a batch comes from one
+     *         group, and the model runs the group's own head. One group, "", unless a source says otherwise.
+     */
+    default String group(String trial) {
+        return "";
+    }
 }

@@ -80,4 +80,31 @@ class SensoriumLayoutTest {
         assertArrayEquals(new float[] {2, 1002, 3, 1003, 4, 1004}, clip.modulations());
         assertArrayEquals(new float[] {2, 5002, 3, 5003, 4, 5004}, clip.perspectives());
     }
+
+    @Test
+    void behaviourIsStandardisedWithTheRecordingsStatisticsAndFullFramesArePreferred(@TempDir Path root)
+            throws IOException {
+        writeTrial(root, 0, 9, 8);
+        Path statistics = root.resolve("meta/statistics");
+        Npy.write(statistics.resolve("behavior/all/mean.npy"), NpyArray.ofFloats(new float[] {1, 1000}, 2));
+        Npy.write(statistics.resolve("behavior/all/std.npy"), NpyArray.ofFloats(new float[] {2, 0}, 2));
+        Npy.write(statistics.resolve("pupil_center/all/mean.npy"), NpyArray.ofFloats(new float[] {0, 5000}, 2));
+        Npy.write(statistics.resolve("pupil_center/all/std.npy"), NpyArray.ofFloats(new float[] {4, 1}, 2));
+        // the frames as shown, 3 x 5 pixels, value 7 t + pixel
+        byte[] frames = new byte[8 * 3 * 5];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = (byte) (7 * (i / 15) + i % 15);
+        }
+        Npy.write(root.resolve("twinloop/frames/0.npy"), NpyArray.ofBytes(frames, 8, 3, 5));
+
+        Clip clip = SensoriumLayout.open(root).read(new ClipRequest("0", 2, 2));
+
+        assertEquals(3, clip.height());
+        assertEquals(5, clip.width());
+        assertEquals(14, clip.stimuli()[0]);
+        assertEquals(21 + 4, clip.stimuli()[15 + 4]);
+        // (x - mean) / std, a zero std taken as 1, as the service standardises a session's telemetry
+        assertArrayEquals(new float[] {0.5f, 2, 1, 3}, clip.modulations());
+        assertArrayEquals(new float[] {0.5f, 2, 0.75f, 3}, clip.perspectives());
+    }
 }

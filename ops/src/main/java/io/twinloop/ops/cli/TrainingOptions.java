@@ -1,0 +1,91 @@
+package io.twinloop.ops.cli;
+
+import io.twinloop.inference.training.CosineSchedule;
+import io.twinloop.inference.training.NesterovSgd;
+import io.twinloop.inference.training.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** How to train (shared by {@code train} and {@code experiment}); fnn's names in the descriptions. */
+public final class TrainingOptions {
+
+    @Option(names = "--model-config", defaultValue = "small",
+            description = "architecture: small or published (default: ${DEFAULT-VALUE})")
+    public String configName;
+
+    @Option(names = "--epochs", defaultValue = "12", description = "epochs (default: ${DEFAULT-VALUE})")
+    public int epochs;
+
+    @Option(names = "--batches", defaultValue = "16",
+            description = "training batches per epoch [loader.training_size] (default: ${DEFAULT-VALUE})")
+    int batches;
+
+    @Option(names = "--validation-batches", defaultValue = "4",
+            description = "validation batches per epoch, from the oracle tier (default: ${DEFAULT-VALUE})")
+    int validationBatches;
+
+    @Option(names = "--batch-size", defaultValue = "5", description = "clips per batch, 5 in the paper (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--clip-length", defaultValue = "70", description = "frames per clip, 70 in the paper (default: ${DEFAULT-VALUE})")
+    int clipLength;
+
+    @Option(names = "--burnin", defaultValue = "10",
+            description = "leading frames of a clip left out of the loss (default: ${DEFAULT-VALUE})")
+    int burnin;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--clip", defaultValue = "0.1",
+            description = "adaptive gradient clipping ratio [optimizer.clip] (default: ${DEFAULT-VALUE})")
+    double clip;
+
+    @Option(names = "--warmup-epochs", defaultValue = "1",
+            description = "linear warm-up epochs before the cosine decay (default: ${DEFAULT-VALUE})")
+    int warmupEpochs;
+
+    @Option(names = "--cycle", defaultValue = "0",
+            description = "epochs per cosine cycle (warm restart after each); 0: one cycle over all epochs (default: ${DEFAULT-VALUE})")
+    int cycle;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seeds initialisation and clip draws (default: ${DEFAULT-VALUE})")
+    public long seed;
+
+    @Option(names = "--torch-threads", description = "libtorch intra-op threads (default: all cores)")
+    Integer torchThreads;
+
+    /** Sets libtorch's thread count; call before the engine starts. */
+    public void configureThreads() {
+        if (torchThreads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /** @return a copy with other epoch and batch counts (the rest unchanged) */
+    public TrainingOptions withEpochsAndBatches(int epochCount, int batchCount) {
+        TrainingOptions copy = new TrainingOptions();
+        copy.configName = configName;
+        copy.epochs = epochCount;
+        copy.batches = batchCount;
+        copy.validationBatches = validationBatches;
+        copy.batchSize = batchSize;
+        copy.clipLength = clipLength;
+        copy.burnin = burnin;
+        copy.learningRate = learningRate;
+        copy.clip = clip;
+        copy.warmupEpochs = warmupEpochs;
+        copy.cycle = cycle > 0 ? Math.min(cycle, epochCount) : 0;
+        copy.seed = seed;
+        copy.torchThreads = torchThreads;
+        return copy;
+    }
+
+    public TrainingConfig config() {
+        int cycleSize = cycle > 0 ? cycle : epochs;
+        int warmup = Math.min(warmupEpochs, cycleSize - 1);
+        return new TrainingConfig(learningRate, new NesterovSgd.Settings(0, 0.9, true, clip, 0.01),
+                new CosineSchedule(cycleSize, warmup, warmup > 0 ? 1 : 0), seed, clipLength, batchSize, batches,
+                validationBatches, burnin, true);
+    }
+}

@@ -1,0 +1,81 @@
+package io.twinloop.ops.experiment;
+
+import io.twinloop.inference.training.EpochMetrics;
+import io.twinloop.ops.training.HeldOutEvaluation;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The experiment's plots: Fig. 3 (CC_norm against minutes of data, per test domain) and the learning curves. */
+final class FoundationCharts {
+
+    private FoundationCharts() {
+    }
+
+    static void write(Path out, List<Integer> amounts, List<FoundationExperiment.FitResult> fits,
+                      List<EpochMetrics> coreCurve) throws IOException {
+        List<XYChart> panels = new ArrayList<>();
+        for (String domain : FoundationExperiment.TEST_DOMAINS) {
+            XYChart chart = new XYChartBuilder().width(420).height(360).title(domain).xAxisTitle("minutes of training data")
+                    .yAxisTitle("median CC_norm").build();
+            for (String model : List.of("foundation", "individual")) {
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (FoundationExperiment.FitResult f : fits) {
+                    if (!f.model().equals(model)) {
+                        continue;
+                    }
+                    f.scores().stream().filter(s -> s.domain().equals(domain)).findFirst().ifPresent(s -> {
+                        x.add(f.amount() * 10 / 60.0);
+                        y.add(Double.isFinite(s.ccNorm()) ? s.ccNorm() : 0);
+                    });
+                }
+                if (!x.isEmpty()) {
+                    XYSeries series = chart.addSeries(model, x, y);
+                    series.setMarker(SeriesMarkers.CIRCLE);
+                }
+            }
+            panels.add(chart);
+        }
+        BitmapEncoder.saveBitmap(panels, 1, panels.size(), out.resolve("fig3-foundation-vs-individual.png").toString(),
+                BitmapEncoder.BitmapFormat.PNG);
+
+        XYChart curves = new XYChartBuilder().width(640).height(400).title("learning curves (validation loss per epoch)")
+                .xAxisTitle("epoch").yAxisTitle("Poisson loss per unit and frame").build();
+        addCurve(curves, "cohort core (all mice)", coreCurve);
+        int largest = amounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        for (FoundationExperiment.FitResult f : fits) {
+            if (f.amount() == largest) {
+                addCurve(curves, "new mouse, " + f.model() + ", " + largest + " trials", f.curve());
+            }
+        }
+        BitmapEncoder.saveBitmap(curves, out.resolve("learning-curves.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void addCurve(XYChart chart, String name, List<EpochMetrics> curve) {
+        if (curve.isEmpty()) {
+            return;
+        }
+        double[] x = new double[curve.size()];
+        double[] y = new double[curve.size()];
+        for (int i = 0; i < curve.size(); i++) {
+            x[i] = i + 1;
+            y[i] = curve.get(i).validationLoss();
+        }
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /** @return a readable line per domain, for logs */
+    static String describe(List<HeldOutEvaluation.DomainScores> scores) {
+        StringBuilder b = new StringBuilder();
+        scores.forEach(s -> b.append(String.format("%s %.3f; ", s.domain(), s.ccNorm())));
+        return b.toString();
+    }
+}

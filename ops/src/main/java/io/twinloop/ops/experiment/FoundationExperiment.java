@@ -1,0 +1,181 @@
+package io.twinloop.ops.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinloop.inference.training.EpochMetrics;
+import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.ops.training.HeldOutEvaluation;
+import io.twinloop.ops.training.MouseRecording;
+import io.twinloop.ops.training.PeakMemory;
+import io.twinloop.ops.training.TrainingRun;
+import io.twinloop.ops.training.TwinExport;
+import io.twinloop.simulator.mouse.MouseConfig;
+import io.twinloop.simulator.recording.RecordingPlan;
+import io.twinloop.simulator.recording.SessionRecorder;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paper's Fig. 3 on synthetic mice: a core trained on a cohort of mice (the foundation core), frozen, with a
+ * new mouse's perspective, modulation and readout fitted on a few minutes of its data, against the same network
+ * trained from scratch on the same data; at several amounts of data, scored on held-out natural movies and on
+ * two domains neither model was trained on.
+ *
+ * <p>All mice are recorded here: the cohort and the new mouse are trained on natural movies only; the new mouse's
+ * test clips come from {@link #TEST_DOMAINS} in equal numbers, each repeated, so CC_norm is defined per domain.
+ */
+public final class FoundationExperiment {
+
+    /** The domains the new mouse is tested on: the training domain first. */
+    public static final List<String> TEST_DOMAINS = List.of("natural-movies", "drifting-gabor",
+            "directional-pink-noise");
+    static final String TEST_TIER = "final_test_main";
+    private static final int FRAMES_PER_TRIAL = 300;
+
+    /**
+     * @param cohort            mice that train the foundation core
+     * @param cohortTrials      training trials (10 s each) per cohort mouse
+     * @param amounts           training trials of the new mouse to fit on, one fit per amount and model
+     * @param neurons           neurons per mouse
+     * @param testClipsPerDomain distinct test clips per domain, each shown {@code repeats} times
+     * @param coreEpochs        epochs of the cohort training
+     * @param fitEpochs         epochs of every fit of the new mouse
+     */
+    public record Settings(int cohort, int cohortTrials, List<Integer> amounts, int neurons, int testClipsPerDomain,
+                           int repeats, int coreEpochs, int fitEpochs, String configName, long seed) {
+    }
+
+    private final Settings settings;
+    private final TrainingConfig coreTraining;
+    private final TrainingConfig fitTraining;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public FoundationExperiment(Settings settings, TrainingConfig coreTraining, TrainingConfig fitTraining) {
+        this.settings = settings;
+        this.coreTraining = coreTraining;
+        this.fitTraining = fitTraining;
+    }
+
+    /** Runs everything into {@code out}: recordings, checkpoints, metrics, results.csv, summary.json, plots. */
+    public ObjectNode run(Path out) throws IOException {
+        Files.createDirectories(out);
+        ObjectNode summary = json.createObjectNode();
+        List<MouseRecording> cohort = new ArrayList<>();
+        for (int i = 0; i < settings.cohort(); i++) {
+            Path root = out.resolve("recordings").resolve("cohort-" + i);
+            record(root, settings.seed() + 100 + i, new RecordingPlan(settings.cohortTrials(), 2, 0, 3,
+                    FRAMES_PER_TRIAL, naturalMovies()));
+            cohort.add(MouseRecording.open(root, "cohort-" + i));
+        }
+        int maxAmount = settings.amounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        Path newRoot = out.resolve("recordings").resolve("new-mouse");
+        record(newRoot, settings.seed() + 200, new RecordingPlan(maxAmount, 2,
+                settings.testClipsPerDomain() * TEST_DOMAINS.size(), settings.repeats(), FRAMES_PER_TRIAL,
+                naturalMovies(), TEST_DOMAINS));
+        MouseRecording newMouse = MouseRecording.open(newRoot, "new-mouse");
+
+        Path core = out.resolve("foundation-core.twinloop");
+        List<EpochMetrics> coreCurve;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingRun run = new TrainingRun(settings.configName(), settings.seed(), coreTraining,
+                    settings.coreEpochs(), null, false, 0);
+            TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"), null, true,
+                    FoundationExperiment::log);
+            coreCurve = result.epochs();
+            TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()),
+                    json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("cohort",
+                            settings.cohort()));
+            summary.put("core_clips_per_second", median(coreCurve.stream().mapToDouble(EpochMetrics::clipsPerSecond)
+                    .toArray()));
+            summary.put("core_peak_rss_mb", PeakMemory.residentMegabytes());
+        }
+
+        List<FitResult> fits = new ArrayList<>();
+        for (int amount : settings.amounts()) {
+            for (boolean foundation : new boolean[] {true, false}) {
+                fits.add(fit(newMouse, amount, foundation ? core : null, out));
+            }
+        }
+        writeResults(out.resolve("results.csv"), fits);
+        FoundationCharts.write(out, settings.amounts(), fits, coreCurve);
+        ArrayNode rows = summary.putArray("fits");
+        for (FitResult f : fits) {
+            ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
+                    .put("train_minutes", f.amount() * FRAMES_PER_TRIAL / 30.0 / 60.0)
+                    .put("clips_per_second", f.clipsPerSecond());
+            for (HeldOutEvaluation.DomainScores s : f.scores()) {
+                row.putObject(s.domain()).put("cc_norm", s.ccNorm()).put("cc_abs", s.ccAbs()).put("cc_max", s.ccMax())
+                        .put("perfect_twin_cc_norm", s.perfectCcNorm());
+            }
+        }
+        summary.put("peak_rss_mb", PeakMemory.residentMegabytes());
+        json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
+        return summary;
+    }
+
+    /** One fit of the new mouse and its held-out scores. */
+    record FitResult(String model, int amount, List<EpochMetrics> curve, List<HeldOutEvaluation.DomainScores> scores,
+                     double clipsPerSecond) {
+    }
+
+    private FitResult fit(MouseRecording mouse, int amount, Path core, Path out) throws IOException {
+        String model = core == null ? "individual" : "foundation";
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingRun run = new TrainingRun(settings.configName(), settings.seed() + amount, fitTraining,
+                    settings.fitEpochs(), core, core != null, amount);
+            TrainingRun.Result result = run.run(List.of(mouse), manager,
+                    out.resolve("metrics-" + model + "-" + amount + ".csv"), null, true, FoundationExperiment::log);
+            var trained = result.model().mice().get(mouse.name());
+            TwinExport.write(out.resolve(model + "-" + amount + ".twinloop"), settings.configName(), trained,
+                    json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("model", model)
+                            .put("train_trials", amount));
+            List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(fitTraining.burninFrames())
+                    .score(trained, mouse, TEST_TIER, manager);
+            System.err.printf("%s, %d trials: %s%n", model, amount, FoundationCharts.describe(scores));
+            return new FitResult(model, amount, result.epochs(), scores,
+                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray()));
+        }
+    }
+
+    private void record(Path root, long seed, RecordingPlan plan) throws IOException {
+        if (Files.isRegularFile(root.resolve("twinloop").resolve("session.json"))) {
+            return; // recorded by an earlier run of the experiment
+        }
+        SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(settings.neurons()), true);
+    }
+
+    private static Map<String, Double> naturalMovies() {
+        return Map.of("natural-movies", 1.0);
+    }
+
+    private static void writeResults(Path file, List<FitResult> fits) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+            w.println("model,train_trials,domain,cc_norm,cc_abs,cc_max,perfect_twin_cc_norm");
+            for (FitResult f : fits) {
+                for (HeldOutEvaluation.DomainScores s : f.scores()) {
+                    w.printf("%s,%d,%s,%.4f,%.4f,%.4f,%.4f%n", f.model(), f.amount(), s.domain(), s.ccNorm(), s.ccAbs(),
+                            s.ccMax(), s.perfectCcNorm());
+                }
+            }
+        }
+    }
+
+    private static void log(EpochMetrics m) {
+        System.err.printf("  cycle %d epoch %d: lr %.4f training loss %.4f validation loss %.4f, %.2f clips/s%n",
+                m.cycle(), m.epoch(), m.learningRate(), m.trainingLoss(), m.validationLoss(), m.clipsPerSecond());
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,81 @@
+package io.twinloop.ops.training;
+
+import ai.djl.ndarray.NDManager;
+import io.twinloop.inference.training.CohortTrainingModel;
+import io.twinloop.inference.training.EpochMetrics;
+import io.twinloop.inference.training.Trainer;
+import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.inference.training.data.CohortTrials;
+import io.twinloop.inference.training.data.TrainingSubset;
+import io.twinloop.inference.training.data.TrialSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One training run: the mice's recordings (at most {@code trainTrials} training trials each), a model on one
+ * core (initialised, or with the core of a checkpoint, optionally frozen), trained for a number of epochs.
+ *
+ * @param configName  the architecture, {@code small} or {@code published}
+ * @param seed        seeds the initialisation (the training config seeds the draws)
+ * @param training    optimiser, schedule, clips and batches
+ * @param epochs      epochs to run
+ * @param core        checkpoint to take the core from, or null to initialise it
+ * @param freezeCore  keep the core as it is and fit perspective, modulation and readout (transfer)
+ * @param trainTrials training trials to use per mouse (the first ones), or 0 for all
+ */
+public record TrainingRun(String configName, long seed, TrainingConfig training, int epochs, Path core,
+                          boolean freezeCore, int trainTrials) {
+
+    public TrainingRun {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("train for at least one epoch");
+        }
+        if (freezeCore && core == null) {
+            throw new IllegalArgumentException("freezing the core needs a core to start from (--core)");
+        }
+    }
+
+    /** What a run produced: the trained model and each epoch's metrics. */
+    public record Result(CohortTrainingModel model, List<EpochMetrics> epochs) {
+    }
+
+    /**
+     * @param metricsCsv  where to append each epoch's metrics, or null
+     * @param checkpoints where to save (and resume from, when it holds a checkpoint) after every epoch, or null
+     */
+    public Result run(List<MouseRecording> mice, NDManager manager, Path metricsCsv, Path checkpoints,
+                      boolean showProgress, Consumer<EpochMetrics> onEpoch) throws IOException {
+        CohortTrainingModel model = TwinModels.build(configName, mice, seed, core, manager);
+        Map<String, TrialSource> sources = new LinkedHashMap<>();
+        for (MouseRecording mouse : mice) {
+            sources.put(mouse.name(), trainTrials > 0 ? new TrainingSubset(mouse.trials(), trainTrials) : mouse.trials());
+        }
+        Trainer trainer = new Trainer(model, new CohortTrials(sources), training, manager).showProgress(showProgress);
+        if (freezeCore) {
+            trainer.freeze(CohortTrainingModel.CORE);
+        }
+        if (metricsCsv != null) {
+            trainer.metricsTo(metricsCsv);
+        }
+        if (onEpoch != null) {
+            trainer.onEpoch(onEpoch);
+        }
+        if (checkpoints != null) {
+            if (java.nio.file.Files.exists(checkpoints.resolve("trainer.properties"))) {
+                trainer.resume(checkpoints);
+            }
+            trainer.checkpointTo(checkpoints);
+        }
+        List<EpochMetrics> metrics = new ArrayList<>();
+        while (trainer.position().cycle() * training.schedule().cycleSize() + trainer.position().epoch() < epochs) {
+            metrics.add(trainer.runEpoch());
+        }
+        return new Result(model, metrics);
+    }
+}
