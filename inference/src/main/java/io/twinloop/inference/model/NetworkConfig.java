@@ -30,9 +30,13 @@ public record NetworkConfig(int units, int streams, int stimuli, int perspective
     }
 
     /** The same architecture at reduced widths and a 32 x 48 retina: for tests and CPU demos. */
-    /** {@link #small} with half its core's channels ({@link CoreConfig#tiny()}), for training experiments on a CPU. */
+    /**
+     * {@link #small} with half its core's channels ({@link CoreConfig#tiny()}) and one stream instead of four, for
+     * training experiments on a CPU: fnn trains one random stream per batch, so with one stream every batch trains
+     * the whole network.
+     */
     public static NetworkConfig tiny(int units) {
-        return new NetworkConfig(units, 4, 1, 2, 2, PerspectiveConfig.small(), ModulationConfig.small(),
+        return new NetworkConfig(units, 1, 1, 2, 2, PerspectiveConfig.small(), ModulationConfig.small(),
                 CoreConfig.tiny());
     }
 

@@ -20,6 +20,13 @@ public record EpochMetrics(int cycle, int epoch, double learningRate, long seed,
     static final String CSV_HEADER =
             "cycle,epoch,learning_rate,seed,training_loss,validation_loss,gradient_norm,dropped_gradients,clips_per_second,seconds";
 
+    static EpochMetrics fromCsvRow(String row) {
+        String[] f = row.split(",");
+        return new EpochMetrics(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
+                Long.parseLong(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
+                Integer.parseInt(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]));
+    }
+
     String csvRow() {
         return cycle + "," + epoch + "," + learningRate + "," + seed + "," + trainingLoss + "," + validationLoss + ","
                 + gradientNorm + "," + droppedGradients + "," + clipsPerSecond + "," + seconds;

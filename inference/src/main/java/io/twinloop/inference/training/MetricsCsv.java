@@ -28,4 +28,16 @@ public final class MetricsCsv {
         }
         Files.write(file, List.of(metrics.csvRow()), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
+
+    /** @return the epochs written so far, in order (none when the file does not exist) */
+    public List<EpochMetrics> read() throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(EpochMetrics.CSV_HEADER)) {
+            throw new IOException(file + ": not a metrics file of this version (header " + EpochMetrics.CSV_HEADER + ")");
+        }
+        return lines.stream().skip(1).filter(l -> !l.isBlank()).map(EpochMetrics::fromCsvRow).toList();
+    }
 }

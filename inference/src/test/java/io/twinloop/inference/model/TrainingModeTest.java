@@ -28,10 +28,10 @@ class TrainingModeTest {
             NDArray behaviour = manager.zeros(new Shape(2, 2));
 
             NetworkState training = NetworkState.fresh();
-            network.logRate(stimulus, behaviour, behaviour, 1, Periphery.DARK, training, true);
+            network.logRate(stimulus, behaviour, behaviour, 0, Periphery.DARK, training, true);
             NDArray drawn = training.get(Network.SAMPLED_POSITIONS);
             assertEquals(new Shape(2, UNITS, 2), drawn.getShape());
-            network.logRate(stimulus, behaviour, behaviour, 1, Periphery.DARK, training, true);
+            network.logRate(stimulus, behaviour, behaviour, 0, Periphery.DARK, training, true);
             assertSame(drawn, training.get(Network.SAMPLED_POSITIONS), "kept for the rest of the sequence");
             float[] positions = drawn.toFloatArray();
             float[] first = java.util.Arrays.copyOfRange(positions, 0, UNITS * 2);
@@ -46,9 +46,9 @@ class TrainingModeTest {
             assertTrue(spread > 0.2 && spread < 0.7, "spread " + spread);
 
             NetworkState inference = NetworkState.fresh();
-            NDArray atMean = network.logRate(stimulus, behaviour, behaviour, 1, Periphery.DARK, inference, false);
+            NDArray atMean = network.logRate(stimulus, behaviour, behaviour, 0, Periphery.DARK, inference, false);
             assertNull(inference.get(Network.SAMPLED_POSITIONS));
-            NDArray rates = network.forward(stimulus, behaviour, behaviour, 1, Periphery.DARK, NetworkState.fresh());
+            NDArray rates = network.forward(stimulus, behaviour, behaviour, 0, Periphery.DARK, NetworkState.fresh());
             assertArrayEquals(rates.toFloatArray(), atMean.squeeze(2).exp().toFloatArray(), 1e-6f);
         }
     }

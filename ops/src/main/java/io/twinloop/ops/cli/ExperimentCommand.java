@@ -50,6 +50,15 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--fit-batches", defaultValue = "8", description = "batches per epoch of each fit (default: ${DEFAULT-VALUE})")
     int fitBatches;
 
+    @Option(names = "--stage", defaultValue = "all",
+            description = "all; or one stage: core (record the mice, train the core), fits (fit the new mouse; run"
+                    + " several at once with different --models), report (results, plots) (default: ${DEFAULT-VALUE})")
+    String stage;
+
+    @Option(names = "--models", split = ",", defaultValue = "foundation,individual",
+            description = "the fits of the fits stage (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
     @Mixin
     TrainingOptions options;
 
@@ -60,7 +69,13 @@ public final class ExperimentCommand implements Callable<Integer> {
                 neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.withEpochsAndBatches(fitEpochs, fitBatches).config());
-        System.out.println(new ObjectMapper().writeValueAsString(experiment.run(out)));
+        switch (stage) {
+            case "all" -> System.out.println(new ObjectMapper().writeValueAsString(experiment.run(out)));
+            case "core" -> experiment.trainCore(out);
+            case "fits" -> experiment.fits(out, models);
+            case "report" -> System.out.println(new ObjectMapper().writeValueAsString(experiment.report(out)));
+            default -> throw new IllegalArgumentException("--stage " + stage + ": use all, core, fits or report");
+        }
         return 0;
     }
 }

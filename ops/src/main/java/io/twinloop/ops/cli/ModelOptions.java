@@ -20,8 +20,9 @@ public final class ModelOptions {
     List<Path> params = new ArrayList<>();
 
     @Option(names = "--model-config",
-            description = "architecture: small (CPU-friendly widths) or published (Wang et al. 2025);"
-                    + " default: published for torch.save checkpoints (fnn's), small for an initialised model")
+            description = "architecture: tiny or small (CPU-friendly widths) or published (Wang et al. 2025);"
+                    + " default: published for torch.save checkpoints (fnn's), small for an initialised model;"
+                    + " a .twinloop checkpoint names its own")
     String configName;
 
     @Option(names = "--units", defaultValue = "1000",
@@ -46,11 +47,7 @@ public final class ModelOptions {
      * safe default for the service.
      */
     void configureThreads(int serviceDefault) {
-        int threads = torchThreads != null ? torchThreads : serviceDefault;
-        if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        TorchThreads.configure(torchThreads != null ? torchThreads : serviceDefault);
     }
 
     /** @return the network, its parameters owned by {@code manager} */

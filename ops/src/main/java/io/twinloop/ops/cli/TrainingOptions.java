@@ -56,10 +56,7 @@ public final class TrainingOptions {
 
     /** Sets libtorch's thread count; call before the engine starts. */
     public void configureThreads() {
-        if (torchThreads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        TorchThreads.configure(torchThreads != null ? torchThreads : 0);
     }
 
     /** @return a copy with other epoch and batch counts (the rest unchanged) */

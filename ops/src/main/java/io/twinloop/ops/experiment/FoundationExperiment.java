@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
 import io.twinloop.inference.training.EpochMetrics;
+import io.twinloop.inference.training.MetricsCsv;
 import io.twinloop.inference.training.TrainingConfig;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
@@ -38,7 +40,12 @@ public final class FoundationExperiment {
     public static final List<String> TEST_DOMAINS = List.of("natural-movies", "drifting-gabor",
             "directional-pink-noise");
     static final String TEST_TIER = "final_test_main";
+    public static final String FOUNDATION = "foundation";
+    public static final String INDIVIDUAL = "individual";
+    static final String CORE_FILE = "foundation-core.twinloop";
     private static final int FRAMES_PER_TRIAL = 300;
+    /** leading frames of every test trial left out of the scores, as replay leaves them out by default */
+    private static final int SCORE_BURN_IN_FRAMES = 10;
 
     /**
      * @param cohort            mice that train the foundation core
@@ -64,10 +71,19 @@ public final class FoundationExperiment {
         this.fitTraining = fitTraining;
     }
 
-    /** Runs everything into {@code out}: recordings, checkpoints, metrics, results.csv, summary.json, plots. */
+    /** Runs every stage into {@code out}: recordings, core, fits, then results.csv, summary.json and plots. */
     public ObjectNode run(Path out) throws IOException {
+        trainCore(out);
+        fits(out, List.of(FOUNDATION, INDIVIDUAL));
+        return report(out);
+    }
+
+    /**
+     * Stage 1: records the cohort and the new mouse (unless already recorded in {@code out}) and trains the
+     * foundation core on the cohort (unless {@code out} holds it).
+     */
+    public void trainCore(Path out) throws IOException {
         Files.createDirectories(out);
-        ObjectNode summary = json.createObjectNode();
         List<MouseRecording> cohort = new ArrayList<>();
         for (int i = 0; i < settings.cohort(); i++) {
             Path root = out.resolve("recordings").resolve("cohort-" + i);
@@ -76,58 +92,88 @@ public final class FoundationExperiment {
             cohort.add(MouseRecording.open(root, "cohort-" + i));
         }
         int maxAmount = settings.amounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        Path newRoot = out.resolve("recordings").resolve("new-mouse");
-        record(newRoot, settings.seed() + 200, new RecordingPlan(maxAmount, 2,
+        record(newMouseRoot(out), settings.seed() + 200, new RecordingPlan(maxAmount, 2,
                 settings.testClipsPerDomain() * TEST_DOMAINS.size(), settings.repeats(), FRAMES_PER_TRIAL,
                 naturalMovies(), TEST_DOMAINS));
-        MouseRecording newMouse = MouseRecording.open(newRoot, "new-mouse");
-
-        Path core = out.resolve("foundation-core.twinloop");
-        List<EpochMetrics> coreCurve;
+        Path core = out.resolve(CORE_FILE);
+        if (Files.exists(core)) {
+            return;
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun run = new TrainingRun(settings.configName(), settings.seed(), coreTraining,
                     settings.coreEpochs(), null, false, 0);
             TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"), null, true,
                     FoundationExperiment::log);
-            coreCurve = result.epochs();
             TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()),
-                    json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("cohort",
-                            settings.cohort()));
-            summary.put("core_clips_per_second", median(coreCurve.stream().mapToDouble(EpochMetrics::clipsPerSecond)
-                    .toArray()));
-            summary.put("core_peak_rss_mb", PeakMemory.residentMegabytes());
+                    json.createObjectNode().put("trained_by", "twinloop experiment").put("cohort", settings.cohort())
+                            .put("peak_rss_mb", PeakMemory.residentMegabytes()).put("clips_per_second",
+                                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray())));
         }
+    }
 
-        List<FitResult> fits = new ArrayList<>();
+    /**
+     * Stage 2: fits the new mouse with each of {@code models} ({@link #FOUNDATION}: on the frozen core;
+     * {@link #INDIVIDUAL}: from scratch) at every amount of data; each fit's model, metrics and scores are saved
+     * in {@code out}, so that fits may run in separate processes.
+     */
+    public void fits(Path out, List<String> models) throws IOException {
+        MouseRecording newMouse = MouseRecording.open(newMouseRoot(out), "new-mouse");
         for (int amount : settings.amounts()) {
-            for (boolean foundation : new boolean[] {true, false}) {
-                fits.add(fit(newMouse, amount, foundation ? core : null, out));
+            for (String model : models) {
+                if (!model.equals(FOUNDATION) && !model.equals(INDIVIDUAL)) {
+                    throw new IllegalArgumentException("model '" + model + "': use " + FOUNDATION + " or " + INDIVIDUAL);
+                }
+                FitResult fit = fit(newMouse, amount, model.equals(FOUNDATION) ? out.resolve(CORE_FILE) : null, out);
+                json.writerWithDefaultPrettyPrinter().writeValue(fitFile(out, model, amount).toFile(), fit);
             }
         }
+    }
+
+    /** Stage 3: gathers the saved fits into results.csv, summary.json and the plots. */
+    public ObjectNode report(Path out) throws IOException {
+        List<FitResult> fits = new ArrayList<>();
+        for (int amount : settings.amounts()) {
+            for (String model : List.of(FOUNDATION, INDIVIDUAL)) {
+                Path file = fitFile(out, model, amount);
+                if (Files.exists(file)) {
+                    fits.add(json.readValue(file.toFile(), FitResult.class));
+                }
+            }
+        }
+        List<EpochMetrics> coreCurve = new MetricsCsv(out.resolve("metrics-cohort.csv")).read();
         writeResults(out.resolve("results.csv"), fits);
         FoundationCharts.write(out, settings.amounts(), fits, coreCurve);
+        ObjectNode summary = json.createObjectNode();
+        summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
         ArrayNode rows = summary.putArray("fits");
         for (FitResult f : fits) {
             ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
                     .put("train_minutes", f.amount() * FRAMES_PER_TRIAL / 30.0 / 60.0)
-                    .put("clips_per_second", f.clipsPerSecond());
+                    .put("clips_per_second", f.clipsPerSecond()).put("peak_rss_mb", f.peakRssMb());
             for (HeldOutEvaluation.DomainScores s : f.scores()) {
                 row.putObject(s.domain()).put("cc_norm", s.ccNorm()).put("cc_abs", s.ccAbs()).put("cc_max", s.ccMax())
                         .put("perfect_twin_cc_norm", s.perfectCcNorm());
             }
         }
-        summary.put("peak_rss_mb", PeakMemory.residentMegabytes());
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
         return summary;
     }
 
+    private static Path newMouseRoot(Path out) {
+        return out.resolve("recordings").resolve("new-mouse");
+    }
+
+    private static Path fitFile(Path out, String model, int amount) {
+        return out.resolve("fit-" + model + "-" + amount + ".json");
+    }
+
     /** One fit of the new mouse and its held-out scores. */
     record FitResult(String model, int amount, List<EpochMetrics> curve, List<HeldOutEvaluation.DomainScores> scores,
-                     double clipsPerSecond) {
+                     double clipsPerSecond, long peakRssMb) {
     }
 
     private FitResult fit(MouseRecording mouse, int amount, Path core, Path out) throws IOException {
-        String model = core == null ? "individual" : "foundation";
+        String model = core == null ? INDIVIDUAL : FOUNDATION;
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun run = new TrainingRun(settings.configName(), settings.seed() + amount, fitTraining,
                     settings.fitEpochs(), core, core != null, amount);
@@ -137,11 +183,12 @@ public final class FoundationExperiment {
             TwinExport.write(out.resolve(model + "-" + amount + ".twinloop"), settings.configName(), trained,
                     json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("model", model)
                             .put("train_trials", amount));
-            List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(fitTraining.burninFrames())
+            List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(SCORE_BURN_IN_FRAMES)
                     .score(trained, mouse, TEST_TIER, manager);
             System.err.printf("%s, %d trials: %s%n", model, amount, FoundationCharts.describe(scores));
             return new FitResult(model, amount, result.epochs(), scores,
-                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray()));
+                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray()),
+                    PeakMemory.residentMegabytes());
         }
     }
 

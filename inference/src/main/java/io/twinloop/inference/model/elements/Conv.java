@@ -1,12 +1,12 @@
 package io.twinloop.inference.model.elements;
 
-import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.DerivedTensors;
 import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.model.Scalars;
 import io.twinloop.inference.model.StateDict;
 
 import java.util.ArrayList;

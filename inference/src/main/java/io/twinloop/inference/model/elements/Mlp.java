@@ -1,7 +1,7 @@
 package io.twinloop.inference.model.elements;
 
-import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
+import io.twinloop.inference.model.Scalars;
 import io.twinloop.inference.model.StateDict;
 
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.twinloop.inference.model.elements;
 
-import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.twinloop.inference.model.Scalars;
 
 /**
  * fnn's {@code nonlinearity(name)}: an element-wise transform and the gain {@link #gamma()} that

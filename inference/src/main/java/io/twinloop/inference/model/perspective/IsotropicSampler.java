@@ -1,11 +1,11 @@
 package io.twinloop.inference.model.perspective;
 
-import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import io.twinloop.inference.model.GridSampler;
+import io.twinloop.inference.model.Scalars;
 
 /**
  * Samples a frame at screen positions given in isotropic units (fnn's {@code isotropic_grid_sample_2d},

@@ -1,10 +1,10 @@
 package io.twinloop.inference.model.perspective;
 
-import io.twinloop.inference.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.twinloop.inference.model.DerivedTensors;
+import io.twinloop.inference.model.Scalars;
 import io.twinloop.inference.model.StateDict;
 
 /**
