@@ -20,7 +20,7 @@ final class FoundationCharts {
     }
 
     static void write(Path out, List<Integer> amounts, List<FoundationExperiment.FitResult> fits,
-                      List<EpochMetrics> coreCurve) throws IOException {
+                      List<EpochMetrics> coreCurve, ReferenceLosses references) throws IOException {
         List<XYChart> panels = new ArrayList<>();
         for (String domain : FoundationExperiment.TEST_DOMAINS) {
             XYChart chart = new XYChartBuilder().width(420).height(360).title(domain).xAxisTitle("minutes of training data")
@@ -47,15 +47,20 @@ final class FoundationCharts {
         BitmapEncoder.saveBitmap(panels, 1, panels.size(), out.resolve("fig3-foundation-vs-individual.png").toString(),
                 BitmapEncoder.BitmapFormat.PNG);
 
-        XYChart curves = new XYChartBuilder().width(640).height(400).title("learning curves (validation loss per epoch)")
+        XYChart curves = new XYChartBuilder().width(720).height(440).title("learning curves (validation loss per epoch)")
                 .xAxisTitle("epoch").yAxisTitle("Poisson loss per unit and frame").build();
         addCurve(curves, "cohort core (all mice)", coreCurve);
         int largest = amounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int longest = coreCurve.size();
         for (FoundationExperiment.FitResult f : fits) {
             if (f.amount() == largest) {
                 addCurve(curves, "new mouse, " + f.model() + ", " + largest + " trials", f.curve());
+                longest = Math.max(longest, f.curve().size());
             }
         }
+        // the new mouse's references on its validation trials
+        addLevel(curves, "new mouse: each unit's mean rate", references.constantRate(), longest);
+        addLevel(curves, "new mouse: perfect twin (noise-free response)", references.perfectTwin(), longest);
         BitmapEncoder.saveBitmap(curves, out.resolve("learning-curves.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -70,6 +75,11 @@ final class FoundationCharts {
             y[i] = curve.get(i).validationLoss();
         }
         chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    private static void addLevel(XYChart chart, String name, double level, int epochs) {
+        chart.addSeries(name, new double[] {1, Math.max(2, epochs)}, new double[] {level, level})
+                .setMarker(SeriesMarkers.NONE);
     }
 
     /** @return a readable line per domain, for logs */

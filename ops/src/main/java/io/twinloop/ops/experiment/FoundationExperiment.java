@@ -142,8 +142,11 @@ public final class FoundationExperiment {
         }
         List<EpochMetrics> coreCurve = new MetricsCsv(out.resolve("metrics-cohort.csv")).read();
         writeResults(out.resolve("results.csv"), fits);
-        FoundationCharts.write(out, settings.amounts(), fits, coreCurve);
+        ReferenceLosses references = ReferenceLosses.of(newMouseRoot(out), fitTraining.burninFrames());
+        FoundationCharts.write(out, settings.amounts(), fits, coreCurve, references);
         ObjectNode summary = json.createObjectNode();
+        summary.putObject("new_mouse_validation_loss_references").put("perfect_twin", references.perfectTwin())
+                .put("constant_rate_per_unit", references.constantRate());
         summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
         ArrayNode rows = summary.putArray("fits");
         for (FitResult f : fits) {

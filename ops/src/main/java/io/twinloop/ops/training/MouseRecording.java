@@ -6,6 +6,7 @@ import io.twinloop.simulator.recording.SensoriumReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One mouse's recording opened for training: its name in a cohort, its trials as the trainer reads them,
@@ -25,6 +26,33 @@ public record MouseRecording(String name, Path root, SensoriumLayout trials, int
         }
         int units = new SensoriumReader(root).unitIds().length;
         return new MouseRecording(name, root, SensoriumLayout.open(root), units);
+    }
+
+    /**
+     * @param trainTrials the first N training trials (as training uses them), or 0 for all
+     * @return each unit's mean response over those trials [U]
+     */
+    public double[] unitMeans(int trainTrials) throws IOException {
+        List<String> ids = trials.trials(true);
+        if (trainTrials > 0 && ids.size() > trainTrials) {
+            ids = ids.subList(0, trainTrials);
+        }
+        SensoriumReader reader = new SensoriumReader(root);
+        double[] sums = new double[units];
+        long frames = 0;
+        for (String id : ids) {
+            float[][] responses = reader.responses(Integer.parseInt(id));
+            for (int u = 0; u < units; u++) {
+                for (float v : responses[u]) {
+                    sums[u] += v;
+                }
+            }
+            frames += responses[0].length;
+        }
+        for (int u = 0; u < units; u++) {
+            sums[u] = frames == 0 ? 1 : sums[u] / frames;
+        }
+        return sums;
     }
 
     public static MouseRecording open(Path root) throws IOException {

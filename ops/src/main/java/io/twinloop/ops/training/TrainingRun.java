@@ -51,7 +51,7 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
      */
     public Result run(List<MouseRecording> mice, NDManager manager, Path metricsCsv, Path checkpoints,
                       boolean showProgress, Consumer<EpochMetrics> onEpoch) throws IOException {
-        CohortTrainingModel model = TwinModels.build(configName, mice, seed, core, manager);
+        CohortTrainingModel model = TwinModels.build(configName, mice, seed, core, trainTrials, manager);
         Map<String, TrialSource> sources = new LinkedHashMap<>();
         for (MouseRecording mouse : mice) {
             sources.put(mouse.name(), trainTrials > 0 ? new TrainingSubset(mouse.trials(), trainTrials) : mouse.trials());

@@ -26,6 +26,8 @@ import java.util.Map;
 public final class TwinModels {
 
     private static final String CORE_PREFIX = CohortTrainingModel.CORE + ".";
+    /** floor of a unit's mean response when its log starts the readout bias (calcium traces can average <= 0) */
+    private static final double MIN_MEAN_RATE = 1e-3;
 
     private TwinModels() {
     }
@@ -38,7 +40,7 @@ public final class TwinModels {
      * @param manager    holds the parameters
      */
     public static CohortTrainingModel build(String configName, List<MouseRecording> mice, long seed, Path core,
-                                            NDManager manager) {
+                                            int trainTrials, NDManager manager) throws java.io.IOException {
         Map<String, NDArray> sharedCore = core == null ? null : coreTensors(core, manager);
         Map<String, NetworkTrainingModel> models = new LinkedHashMap<>();
         for (int i = 0; i < mice.size(); i++) {
@@ -57,9 +59,26 @@ public final class TwinModels {
                 }
             }
             replaceCore(tensors, sharedCore, core);
+            startAtMeanRates(tensors, config.streams(), mouse.unitMeans(trainTrials));
             models.put(mouse.name(), new NetworkTrainingModel(config, tensors));
         }
         return new CohortTrainingModel(models);
+    }
+
+    /**
+     * Sets every stream's readout bias to the log of each unit's mean response over the training trials. fnn
+     * starts the readout at zero (every rate 1), and a run then spends its first hundreds of steps learning
+     * the units' mean rates; from their logs, every step goes to what the stimulus and behaviour explain.
+     */
+    private static void startAtMeanRates(Map<String, NDArray> tensors, int streams, double[] unitMeans) {
+        float[] logMeans = new float[unitMeans.length];
+        for (int u = 0; u < unitMeans.length; u++) {
+            logMeans[u] = (float) Math.log(Math.max(unitMeans[u], MIN_MEAN_RATE));
+        }
+        for (int s = 0; s < streams; s++) {
+            NDArray bias = tensors.get("readout.biases." + s);
+            bias.set(new ai.djl.ndarray.index.NDIndex("..."), bias.getManager().create(logMeans, bias.getShape()));
+        }
     }
 
     /** Puts the shared core's tensors in place of the mouse's own, checking keys and shapes. */
