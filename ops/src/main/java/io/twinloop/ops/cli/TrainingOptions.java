@@ -40,6 +40,11 @@ public final class TrainingOptions {
             description = "adaptive gradient clipping ratio [optimizer.clip] (default: ${DEFAULT-VALUE})")
     double clip;
 
+    @Option(names = "--clip-eps", defaultValue = "0.01",
+            description = "floor of a parameter's norm in adaptive clipping [optimizer.eps]: a parameter that starts at"
+                    + " zero (the readout's features) moves at most lr * clip * eps at first (default: ${DEFAULT-VALUE})")
+    double clipEps;
+
     @Option(names = "--warmup-epochs", defaultValue = "1",
             description = "linear warm-up epochs before the cosine decay (default: ${DEFAULT-VALUE})")
     int warmupEpochs;
@@ -71,6 +76,7 @@ public final class TrainingOptions {
         copy.burnin = burnin;
         copy.learningRate = learningRate;
         copy.clip = clip;
+        copy.clipEps = clipEps;
         copy.warmupEpochs = warmupEpochs;
         copy.cycle = cycle > 0 ? Math.min(cycle, epochCount) : 0;
         copy.seed = seed;
@@ -81,7 +87,7 @@ public final class TrainingOptions {
     public TrainingConfig config() {
         int cycleSize = cycle > 0 ? cycle : epochs;
         int warmup = Math.min(warmupEpochs, cycleSize - 1);
-        return new TrainingConfig(learningRate, new NesterovSgd.Settings(0, 0.9, true, clip, 0.01),
+        return new TrainingConfig(learningRate, new NesterovSgd.Settings(0, 0.9, true, clip, clipEps),
                 new CosineSchedule(cycleSize, warmup, warmup > 0 ? 1 : 0), seed, clipLength, batchSize, batches,
                 validationBatches, burnin, true);
     }

@@ -147,7 +147,9 @@ public final class FoundationExperiment {
         ObjectNode summary = json.createObjectNode();
         summary.putObject("new_mouse_validation_loss_references").put("perfect_twin", references.perfectTwin())
                 .put("constant_rate_per_unit", references.constantRate());
-        summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
+        if (Files.exists(out.resolve(CORE_FILE))) {
+            summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
+        }
         ArrayNode rows = summary.putArray("fits");
         for (FitResult f : fits) {
             ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
