@@ -68,7 +68,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(cohort, cohortTrials, amounts,
                 neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
-                options.withEpochsAndBatches(fitEpochs, fitBatches).config());
+                options.config(fitEpochs, fitBatches));
         switch (stage) {
             case "all" -> System.out.println(new ObjectMapper().writeValueAsString(experiment.run(out)));
             case "core" -> experiment.trainCore(out);

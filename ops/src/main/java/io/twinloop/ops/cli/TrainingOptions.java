@@ -64,31 +64,16 @@ public final class TrainingOptions {
         TorchThreads.configure(torchThreads != null ? torchThreads : 0);
     }
 
-    /** @return a copy with other epoch and batch counts (the rest unchanged) */
-    public TrainingOptions withEpochsAndBatches(int epochCount, int batchCount) {
-        TrainingOptions copy = new TrainingOptions();
-        copy.configName = configName;
-        copy.epochs = epochCount;
-        copy.batches = batchCount;
-        copy.validationBatches = validationBatches;
-        copy.batchSize = batchSize;
-        copy.clipLength = clipLength;
-        copy.burnin = burnin;
-        copy.learningRate = learningRate;
-        copy.clip = clip;
-        copy.clipEps = clipEps;
-        copy.warmupEpochs = warmupEpochs;
-        copy.cycle = cycle > 0 ? Math.min(cycle, epochCount) : 0;
-        copy.seed = seed;
-        copy.torchThreads = torchThreads;
-        return copy;
+    public TrainingConfig config() {
+        return config(epochs, batches);
     }
 
-    public TrainingConfig config() {
-        int cycleSize = cycle > 0 ? cycle : epochs;
+    /** @return the training configuration for a run of {@code epochCount} epochs of {@code batchCount} batches */
+    public TrainingConfig config(int epochCount, int batchCount) {
+        int cycleSize = cycle > 0 ? Math.min(cycle, epochCount) : epochCount;
         int warmup = Math.min(warmupEpochs, cycleSize - 1);
         return new TrainingConfig(learningRate, new NesterovSgd.Settings(0, 0.9, true, clip, clipEps),
-                new CosineSchedule(cycleSize, warmup, warmup > 0 ? 1 : 0), seed, clipLength, batchSize, batches,
+                new CosineSchedule(cycleSize, warmup, warmup > 0 ? 1 : 0), seed, clipLength, batchSize, batchCount,
                 validationBatches, burnin, true);
     }
 }
