@@ -36,9 +36,9 @@ import java.util.function.Consumer;
  * gradients nor move (transfer: freeze {@code core} and fit the rest for a new mouse).
  *
  * <p>A parameter whose gradient in a batch is NaN or infinite does not move on that batch (the others
- * do); such drops are counted in the epoch's metrics and logged with the parameters' names. (Seen on
- * the perspective's and readout positions' gradients when backpropagating through many frames while
- * the readout's features are still zero, where the true gradient is zero; see docs/training.md.)
+ * do); such drops are counted in the epoch's metrics and logged with the parameters' names. A safety net:
+ * the one cause seen, DJL's scalar operations reading freed memory in the backward pass, is fixed in
+ * {@code model/Scalars} (docs/training.md).
  */
 public final class Trainer {
 
@@ -181,7 +181,7 @@ public final class Trainer {
         EpochMetrics metrics = new EpochMetrics(position.cycle(), position.epoch(), learningRate, seed,
                 batchCount == 0 ? Double.NaN : lossSum / batchCount,
                 validationLoss, batchCount == 0 ? Double.NaN : normSum / batchCount, dropped,
-                trainingPlan.size() * config.batchSize() / Math.max(trainingSeconds, 1e-9), seconds);
+                batchCount * config.batchSize() / Math.max(trainingSeconds, 1e-9), seconds);
         position = schedule.next(position);
         if (metricsCsv != null) {
             metricsCsv.append(metrics);

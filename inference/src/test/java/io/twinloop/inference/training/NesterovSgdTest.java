@@ -97,6 +97,28 @@ class NesterovSgdTest {
         }
     }
 
+    @Test
+    void droppingNonFiniteGradientsStepsTheOthersAndClearsTheBrokenOne() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray fine = manager.create(new float[] {1f, 2f});
+            NDArray broken = manager.create(new float[] {0f, 1f});
+            fine.setRequiresGradient(true);
+            broken.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                // d sqrt(x) / dx at 0 is infinite
+                collector.backward(fine.square().sum().add(broken.sqrt().sum()));
+            }
+            NesterovSgd sgd = new NesterovSgd(new NesterovSgd.Settings(0, 0.9, true, 1, 1e-3), manager);
+            NesterovSgd.StepReport report = sgd.step(
+                    List.of(TrainableParameter.of("fine", fine), TrainableParameter.of("broken", broken)), 0.1, true);
+            assertEquals(List.of("broken"), report.droppedGradients());
+            assertEquals(1, report.parametersMoved());
+            assertArrayEquals(new float[] {0f, 1f}, broken.toFloatArray());
+            assertArrayEquals(new float[] {0f, 0f}, broken.getGradient().toFloatArray(), "cleared, NaN and all");
+            assertTrue(fine.toFloatArray()[0] < 1f, "the finite parameter stepped");
+        }
+    }
+
     /** Makes the autograd gradient of w and b exactly gw and gb via the loss sum(w * gw) + sum(b * gb). */
     private static void setGradients(NDManager manager, NDArray w, NDArray b, float[] gw, float[] gb) {
         try (NDManager sub = manager.newSubManager();
