@@ -84,11 +84,7 @@ class NesterovSgdTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray fine = manager.create(new float[] {1f, 2f});
             NDArray broken = manager.create(new float[] {0f, 1f});
-            fine.setRequiresGradient(true);
-            broken.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(fine.square().sum().add(broken.sqrt().sum()));
-            }
+            backwardWithOneInfiniteGradient(fine, broken);
             NesterovSgd sgd = new NesterovSgd(new NesterovSgd.Settings(0, 0.9, true, 1, 1e-3), manager);
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> sgd.step(List.of(TrainableParameter.of("fine", fine), TrainableParameter.of("broken", broken)), 0.1));
@@ -102,12 +98,7 @@ class NesterovSgdTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray fine = manager.create(new float[] {1f, 2f});
             NDArray broken = manager.create(new float[] {0f, 1f});
-            fine.setRequiresGradient(true);
-            broken.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                // d sqrt(x) / dx at 0 is infinite
-                collector.backward(fine.square().sum().add(broken.sqrt().sum()));
-            }
+            backwardWithOneInfiniteGradient(fine, broken);
             NesterovSgd sgd = new NesterovSgd(new NesterovSgd.Settings(0, 0.9, true, 1, 1e-3), manager);
             NesterovSgd.StepReport report = sgd.step(
                     List.of(TrainableParameter.of("fine", fine), TrainableParameter.of("broken", broken)), 0.1, true);
@@ -116,6 +107,15 @@ class NesterovSgdTest {
             assertArrayEquals(new float[] {0f, 1f}, broken.toFloatArray());
             assertArrayEquals(new float[] {0f, 0f}, broken.getGradient().toFloatArray(), "cleared, NaN and all");
             assertTrue(fine.toFloatArray()[0] < 1f, "the finite parameter stepped");
+        }
+    }
+
+    /** Gives {@code fine} the finite gradient 2x and {@code broken} an infinite one (d sqrt(x) / dx at x = 0). */
+    private static void backwardWithOneInfiniteGradient(NDArray fine, NDArray broken) {
+        fine.setRequiresGradient(true);
+        broken.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(fine.square().sum().add(broken.sqrt().sum()));
         }
     }
 
