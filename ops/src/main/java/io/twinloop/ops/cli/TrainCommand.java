@@ -106,8 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
                 summary.put("training_loss", round(last.trainingLoss()));
                 summary.put("validation_loss", round(last.validationLoss()));
             }
-            summary.put("clips_per_second", round(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond)
-                    .sorted().skip(result.epochs().size() / 2).findFirst().orElse(Double.NaN)));
+            summary.put("clips_per_second", round(result.medianClipsPerSecond()));
             summary.put("dropped_gradients", result.epochs().stream().mapToInt(EpochMetrics::droppedGradients).sum());
             summary.put("peak_rss_mb", PeakMemory.residentMegabytes());
         }

@@ -107,7 +107,7 @@ public final class FoundationExperiment {
             TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()),
                     json.createObjectNode().put("trained_by", "twinloop experiment").put("cohort", settings.cohort())
                             .put("peak_rss_mb", PeakMemory.residentMegabytes()).put("clips_per_second",
-                                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray())));
+                                    result.medianClipsPerSecond()));
         }
     }
 
@@ -192,7 +192,7 @@ public final class FoundationExperiment {
                     .score(trained, mouse, TEST_TIER, manager);
             System.err.printf("%s, %d trials: %s%n", model, amount, FoundationCharts.describe(scores));
             return new FitResult(model, amount, result.epochs(), scores,
-                    median(result.epochs().stream().mapToDouble(EpochMetrics::clipsPerSecond).toArray()),
+                    result.medianClipsPerSecond(),
                     PeakMemory.residentMegabytes());
         }
     }
@@ -223,11 +223,5 @@ public final class FoundationExperiment {
     private static void log(EpochMetrics m) {
         System.err.printf("  cycle %d epoch %d: lr %.4f training loss %.4f validation loss %.4f, %.2f clips/s%n",
                 m.cycle(), m.epoch(), m.learningRate(), m.trainingLoss(), m.validationLoss(), m.clipsPerSecond());
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
     }
 }

@@ -1,12 +1,12 @@
 package io.twinloop.ops.experiment;
 
+import io.twinloop.ops.training.MouseRecording;
 import io.twinloop.simulator.recording.RecordingLayout;
 import io.twinloop.simulator.recording.SensoriumReader;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What the validation loss of a model of a synthetic mouse is to be read against, on the recording's oracle
@@ -22,7 +22,11 @@ record ReferenceLosses(double perfectTwin, double constantRate) {
     static ReferenceLosses of(Path recording, int burnInFrames) throws IOException {
         SensoriumReader reader = new SensoriumReader(recording);
         TwinloopExtrasReader extras = new TwinloopExtrasReader(recording);
-        double[] unitMeans = unitMeans(reader, reader.trialsInTier(RecordingLayout.TRAIN));
+        MouseRecording mouse = MouseRecording.open(recording);
+        if (mouse.trials().trials(true).isEmpty()) {
+            throw new IllegalArgumentException("no training trials");
+        }
+        double[] unitMeans = mouse.unitMeans(0);
         double perfect = 0;
         double constant = 0;
         long count = 0;
@@ -41,30 +45,6 @@ record ReferenceLosses(double perfectTwin, double constantRate) {
             }
         }
         return new ReferenceLosses(perfect / count, constant / count);
-    }
-
-    private static double[] unitMeans(SensoriumReader reader, List<Integer> trials) throws IOException {
-        double[] sums = null;
-        long frames = 0;
-        for (int trial : trials) {
-            float[][] responses = reader.responses(trial);
-            if (sums == null) {
-                sums = new double[responses.length];
-            }
-            for (int u = 0; u < responses.length; u++) {
-                for (float v : responses[u]) {
-                    sums[u] += v;
-                }
-            }
-            frames += responses[0].length;
-        }
-        if (sums == null) {
-            throw new IllegalArgumentException("no training trials");
-        }
-        for (int u = 0; u < sums.length; u++) {
-            sums[u] /= frames;
-        }
-        return sums;
     }
 
     /** The Poisson loss of rate {@code rate} for response {@code y}, the rate kept above 1e-6 as a log needs. */

@@ -43,6 +43,12 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
 
     /** What a run produced: the trained model and each epoch's metrics. */
     public record Result(CohortTrainingModel model, List<EpochMetrics> epochs) {
+
+        /** @return the median over epochs of training clips per second (the upper one of an even count) */
+        public double medianClipsPerSecond() {
+            return epochs.stream().mapToDouble(EpochMetrics::clipsPerSecond).sorted().skip(epochs.size() / 2)
+                    .findFirst().orElse(Double.NaN);
+        }
     }
 
     /**
