@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 public final class TwinloopCli {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new TwinloopCli()).execute(args);
+        int code = new CommandLine(new TwinloopCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
     }
 }

@@ -131,15 +131,13 @@ public final class Network {
     }
 
     /**
-     * The log rate of every unit (fnn's raw readout, before {@code exp}), as the Poisson loss takes it:
-     * taking the log of {@link #forward}'s rate instead would give -inf, and a NaN gradient, wherever the
-     * rate underflows.
+     * Steps perspective, modulation and core by one frame: the feature map the readout samples.
      *
-     * @return [N, U, 1] log rates; the arguments as for
-     *         {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState, boolean)}
+     * @return [N, S*C, H, W] (stream null: every stream's C channels) or [N, C, H, W]; the arguments as for
+     *         {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState)}
      */
-    public NDArray logRate(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
-                           Periphery periphery, NetworkState state, boolean training) {
+    public NDArray coreFeatures(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                                Periphery periphery, NetworkState state) {
         if (stream != null && (stream < 0 || stream >= config.streams())) {
             throw new IllegalArgumentException("stream " + stream + " not in 0.." + (config.streams() - 1));
         }
@@ -151,7 +149,20 @@ public final class Network {
             behaviour = behaviour.tile(new long[] {1, config.streams()});
         }
         NDArray modulated = this.modulation.forward(behaviour, stream, state);
-        NDArray features = core.forward(retinal, modulated, stream, state);
+        return core.forward(retinal, modulated, stream, state);
+    }
+
+    /**
+     * The log rate of every unit (fnn's raw readout, before {@code exp}), as the Poisson loss takes it:
+     * taking the log of {@link #forward}'s rate instead would give -inf, and a NaN gradient, wherever the
+     * rate underflows.
+     *
+     * @return [N, U, 1] log rates; the arguments as for
+     *         {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState, boolean)}
+     */
+    public NDArray logRate(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                           Periphery periphery, NetworkState state, boolean training) {
+        NDArray features = coreFeatures(stimulus, perspective, modulation, stream, periphery, state);
         NDArray logRate;
         if (training) {
             NDArray positions = state.get(SAMPLED_POSITIONS);

@@ -3,17 +3,12 @@ package io.twinloop.inference.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.Network;
 import io.twinloop.inference.model.NetworkConfig;
-import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
-import io.twinloop.inference.model.perspective.Periphery;
 import io.twinloop.inference.training.data.ClipRequest;
 import io.twinloop.inference.training.data.ClipSampler;
 import io.twinloop.inference.training.data.FnnTrainingLayout;
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +50,7 @@ class NetworkTrainingTest {
                 teacherTensors.put(key, manager.randomNormal(0, 0.3f, w.getShape(), w.getDataType()));
             }
             Network teacher = Network.load(config, StateDict.of(manager, teacherTensors));
-            record(teacher, recording, manager);
+            TeacherRecording.write(teacher, recording, 2, FRAMES, HEIGHT, WIDTH, 3, manager);
 
             Engine.getInstance().setRandomSeed(2);
             StateDict fresh = StateDict.initialise(manager);
@@ -96,33 +90,6 @@ class NetworkTrainingTest {
                         .count();
                 assertTrue(moved > 0, "no parameter under " + prefix + " moved");
             }
-        }
-    }
-
-    /** Writes 2 trials: random frames, zero behaviour, the teacher's mean predictions as responses. */
-    private static void record(Network teacher, Path root, NDManager manager) throws IOException {
-        Random random = new Random(3);
-        for (int trial = 0; trial < 2; trial++) {
-            String id = "t" + trial;
-            byte[] pixels = new byte[FRAMES * HEIGHT * WIDTH];
-            random.nextBytes(pixels);
-            float[] units = new float[FRAMES * UNITS];
-            try (NDManager sub = manager.newSubManager()) {
-                NetworkState state = NetworkState.fresh();
-                for (int t = 0; t < FRAMES; t++) {
-                    float[] frame = new float[HEIGHT * WIDTH];
-                    for (int p = 0; p < frame.length; p++) {
-                        frame[p] = (pixels[t * frame.length + p] & 0xff) / 255f;
-                    }
-                    NDArray rates = teacher.forward(sub.create(frame, new Shape(1, 1, HEIGHT, WIDTH)),
-                            sub.zeros(new Shape(1, 2)), sub.zeros(new Shape(1, 2)), null, Periphery.DARK, state);
-                    System.arraycopy(rates.toFloatArray(), 0, units, t * UNITS, UNITS);
-                }
-            }
-            Npy.write(root.resolve("stimuli/" + id + ".npy"), NpyArray.ofBytes(pixels, FRAMES, HEIGHT, WIDTH));
-            Npy.write(root.resolve("perspectives/" + id + ".npy"), NpyArray.ofFloats(new float[FRAMES * 2], FRAMES, 2));
-            Npy.write(root.resolve("modulations/" + id + ".npy"), NpyArray.ofFloats(new float[FRAMES * 2], FRAMES, 2));
-            Npy.write(root.resolve("units/" + id + ".npy"), NpyArray.ofFloats(units, FRAMES, UNITS));
         }
     }
 

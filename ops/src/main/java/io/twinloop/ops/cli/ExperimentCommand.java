@@ -66,7 +66,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.configureThreads();
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(cohort, cohortTrials, amounts,
-                neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed);
+                neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed,
+                options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));
         switch (stage) {

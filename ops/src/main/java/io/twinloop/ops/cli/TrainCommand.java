@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
             mice.add(MouseRecording.open(recording, taken ? name + "-" + mice.size() : name));
         }
         TrainingRun run = new TrainingRun(options.configName, options.seed, options.config(), options.epochs, core,
-                freezeCore, trainTrials);
+                freezeCore, trainTrials, options.readoutStart);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -3,6 +3,7 @@ package io.twinloop.ops.cli;
 import io.twinloop.inference.training.CosineSchedule;
 import io.twinloop.inference.training.NesterovSgd;
 import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.ops.training.ReadoutInitialisation;
 import picocli.CommandLine.Option;
 
 /** How to train (shared by {@code train} and {@code experiment}); fnn's names in the descriptions. */
@@ -55,6 +56,12 @@ public final class TrainingOptions {
 
     @Option(names = "--seed", defaultValue = "7", description = "seeds initialisation and clip draws (default: ${DEFAULT-VALUE})")
     public long seed;
+
+    @Option(names = "--readout-start", defaultValue = "AUTO",
+            description = "how each mouse's readout starts: RESPONSES (positions, features and biases regressed from "
+                    + "the training responses on the core's map), MEAN_RATES (fnn's zeros, biases at the log mean "
+                    + "responses), AUTO (RESPONSES on a frozen core, else MEAN_RATES) (default: ${DEFAULT-VALUE})")
+    public ReadoutInitialisation readoutStart;
 
     @Option(names = "--torch-threads", description = "libtorch intra-op threads (default: all cores)")
     Integer torchThreads;

@@ -11,6 +11,7 @@ import io.twinloop.inference.training.TrainingConfig;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
 import io.twinloop.ops.training.PeakMemory;
+import io.twinloop.ops.training.ReadoutInitialisation;
 import io.twinloop.ops.training.TrainingRun;
 import io.twinloop.ops.training.TwinExport;
 import io.twinloop.simulator.mouse.MouseConfig;
@@ -57,7 +58,8 @@ public final class FoundationExperiment {
      * @param fitEpochs         epochs of every fit of the new mouse
      */
     public record Settings(int cohort, int cohortTrials, List<Integer> amounts, int neurons, int testClipsPerDomain,
-                           int repeats, int coreEpochs, int fitEpochs, String configName, long seed) {
+                           int repeats, int coreEpochs, int fitEpochs, String configName, long seed,
+                           ReadoutInitialisation readout) {
     }
 
     private final Settings settings;
@@ -101,7 +103,7 @@ public final class FoundationExperiment {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun run = new TrainingRun(settings.configName(), settings.seed(), coreTraining,
-                    settings.coreEpochs(), null, false, 0);
+                    settings.coreEpochs(), null, false, 0, settings.readout());
             TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"), null, true,
                     FoundationExperiment::log);
             TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()),
@@ -181,7 +183,7 @@ public final class FoundationExperiment {
         String model = core == null ? INDIVIDUAL : FOUNDATION;
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun run = new TrainingRun(settings.configName(), settings.seed() + amount, fitTraining,
-                    settings.fitEpochs(), core, core != null, amount);
+                    settings.fitEpochs(), core, core != null, amount, settings.readout());
             TrainingRun.Result result = run.run(List.of(mouse), manager,
                     out.resolve("metrics-" + model + "-" + amount + ".csv"), null, true, FoundationExperiment::log);
             var trained = result.model().mice().get(mouse.name());

@@ -28,9 +28,11 @@ import java.util.function.Consumer;
  * @param core        checkpoint to take the core from, or null to initialise it
  * @param freezeCore  keep the core as it is and fit perspective, modulation and readout (transfer)
  * @param trainTrials training trials to use per mouse (the first ones), or 0 for all
+ * @param readout     how each mouse's readout starts ({@link ReadoutInitialisation#AUTO}: from the responses on a
+ *                    frozen core)
  */
 public record TrainingRun(String configName, long seed, TrainingConfig training, int epochs, Path core,
-                          boolean freezeCore, int trainTrials) {
+                          boolean freezeCore, int trainTrials, ReadoutInitialisation readout) {
 
     public TrainingRun {
         if (epochs < 1) {
@@ -57,10 +59,13 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
      */
     public Result run(List<MouseRecording> mice, NDManager manager, Path metricsCsv, Path checkpoints,
                       boolean showProgress, Consumer<EpochMetrics> onEpoch) throws IOException {
-        CohortTrainingModel model = TwinModels.build(configName, mice, seed, core, trainTrials, manager);
         Map<String, TrialSource> sources = new LinkedHashMap<>();
         for (MouseRecording mouse : mice) {
             sources.put(mouse.name(), trainTrials > 0 ? new TrainingSubset(mouse.trials(), trainTrials) : mouse.trials());
+        }
+        CohortTrainingModel model = TwinModels.build(configName, mice, seed, core, trainTrials, manager);
+        if (readout.resolve(freezeCore) == ReadoutInitialisation.RESPONSES && !resuming(checkpoints)) {
+            TwinModels.startReadouts(model, sources, training);
         }
         Trainer trainer = new Trainer(model, new CohortTrials(sources), training, manager).showProgress(showProgress);
         if (freezeCore) {
@@ -73,7 +78,7 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
             trainer.onEpoch(onEpoch);
         }
         if (checkpoints != null) {
-            if (java.nio.file.Files.exists(checkpoints.resolve("trainer.properties"))) {
+            if (resuming(checkpoints)) {
                 trainer.resume(checkpoints);
             }
             trainer.checkpointTo(checkpoints);
@@ -83,5 +88,9 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
             metrics.add(trainer.runEpoch());
         }
         return new Result(model, metrics);
+    }
+
+    private static boolean resuming(Path checkpoints) {
+        return checkpoints != null && java.nio.file.Files.exists(checkpoints.resolve("trainer.properties"));
     }
 }

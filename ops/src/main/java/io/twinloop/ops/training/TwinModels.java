@@ -12,6 +12,12 @@ import io.twinloop.inference.model.NetworkLoader;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.training.CohortTrainingModel;
 import io.twinloop.inference.training.NetworkTrainingModel;
+import io.twinloop.inference.training.ReadoutStart;
+import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.inference.training.data.ClipSampler;
+import io.twinloop.inference.training.data.TrialSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +31,7 @@ import java.util.Map;
  */
 public final class TwinModels {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TwinModels.class);
     private static final String CORE_PREFIX = CohortTrainingModel.CORE + ".";
     /** floor of a unit's mean response when its log starts the readout bias (calcium traces can average <= 0) */
     private static final double MIN_MEAN_RATE = 1e-3;
@@ -78,6 +85,25 @@ public final class TwinModels {
         for (int s = 0; s < streams; s++) {
             NDArray bias = tensors.get("readout.biases." + s);
             bias.set(new ai.djl.ndarray.index.NDIndex("..."), bias.getManager().create(logMeans, bias.getShape()));
+        }
+    }
+
+    /**
+     * Starts every mouse's readout from its training responses ({@link ReadoutStart}), on the model's core as it
+     * is, and logs how well the starting positions correlate.
+     *
+     * @param sources each mouse's training trials, by mouse name
+     */
+    public static void startReadouts(CohortTrainingModel model, Map<String, TrialSource> sources,
+                                     TrainingConfig training) throws java.io.IOException {
+        for (Map.Entry<String, NetworkTrainingModel> mouse : model.mice().entrySet()) {
+            TrialSource source = sources.get(mouse.getKey());
+            ClipSampler sampler = new ClipSampler(source, training.clipLength(), training.batchSize());
+            ReadoutStart.Summary summary = ReadoutStart.apply(mouse.getValue().config(), mouse.getValue().tensors(),
+                    sampler, source.trials(true).size(), training.burninFrames());
+            LOG.info("{}: readout started from {} training frames; median multiple correlation at the chosen cell (in sample) {}, "
+                            + "median starting log-rate s.d. {}", mouse.getKey(), summary.frames(),
+                    String.format("%.3f", summary.medianCorrelation()), String.format("%.3f", summary.medianModulation()));
         }
     }
 

@@ -94,6 +94,34 @@ public final class ClipSampler {
         return plan;
     }
 
+    /**
+     * Consecutive clips over the first {@code maxTrials} training trials, each from its first frame (a trial's
+     * last frames short of a whole clip are left out), in batches of up to the batch size that keep to one
+     * group: the training data frame by frame, for statistics over it rather than random draws.
+     */
+    public List<List<ClipRequest>> windows(int maxTrials) {
+        List<String> ids = trials.get(true);
+        List<List<ClipRequest>> batches = new ArrayList<>();
+        List<ClipRequest> batch = new ArrayList<>(batchSize);
+        for (String trial : ids.subList(0, Math.min(maxTrials, ids.size()))) {
+            if (!batch.isEmpty() && !source.group(trial).equals(source.group(batch.get(0).trial()))) {
+                batches.add(batch);
+                batch = new ArrayList<>(batchSize);
+            }
+            for (int start = 0; start + clipLength <= frames.get(trial); start += clipLength) {
+                batch.add(new ClipRequest(trial, start, clipLength));
+                if (batch.size() == batchSize) {
+                    batches.add(batch);
+                    batch = new ArrayList<>(batchSize);
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
+
     public ClipBatch load(List<ClipRequest> requests) throws IOException {
         List<Clip> clips = new ArrayList<>(requests.size());
         for (ClipRequest r : requests) {
