@@ -84,8 +84,7 @@ public final class ReadoutStart {
                                 int maxTrials, int burninFrames) throws IOException {
         NDManager owner = tensors.get("readout.position.mu").getManager();
         try (NoGrad noGrad = new NoGrad(); NDManager scratch = owner.newSubManager()) {
-            Network network = Network.load(config, StateDict.of(scratch, tensors));
-            Observations seen = observe(network, sampler, maxTrials, burninFrames, scratch);
+            Observations seen = observe(config, tensors, sampler, maxTrials, burninFrames, scratch);
             return fit(tensors, seen);
         }
     }
@@ -101,13 +100,13 @@ public final class ReadoutStart {
         }
     }
 
-    private static Observations observe(Network network, ClipSampler sampler, int maxTrials, int burninFrames,
-                                        NDManager scratch) throws IOException {
+    private static Observations observe(NetworkConfig config, Map<String, NDArray> tensors, ClipSampler sampler,
+                                        int maxTrials, int burninFrames, NDManager scratch) throws IOException {
         if (sampler.clipLength() <= burninFrames) {
             throw new IllegalArgumentException("clips of " + sampler.clipLength() + " frames leave nothing after a "
                     + "burn-in of " + burninFrames);
         }
-        int streams = network.config().streams();
+        int streams = config.streams();
         NDList features = new NDList();
         NDList responses = new NDList();
         long[] map = null;
@@ -115,6 +114,9 @@ public final class ReadoutStart {
         for (List<ClipRequest> requests : sampler.windows(maxTrials)) {
             ClipBatch batch = sampler.load(requests);
             try (NDManager frames = scratch.newSubManager()) {
+                // built per batch, as training builds it per sequence: what the network derives from its
+                // parameters is released with the batch
+                Network network = Network.load(config, StateDict.of(frames, tensors));
                 NetworkState state = NetworkState.fresh();
                 for (int t = 0; t < batch.length(); t++) {
                     FrameInputs in = batch.inputs(t, frames);
