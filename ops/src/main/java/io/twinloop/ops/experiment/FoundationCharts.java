@@ -25,6 +25,7 @@ final class FoundationCharts {
         for (String domain : FoundationExperiment.TEST_DOMAINS) {
             XYChart chart = new XYChartBuilder().width(420).height(360).title(domain).xAxisTitle("minutes of training data")
                     .yAxisTitle("median CC_norm").build();
+            chart.getStyler().setXAxisDecimalPattern("0.##");
             for (String model : List.of("foundation", "individual")) {
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
