@@ -27,10 +27,7 @@ final class ClipObjective {
      * @return the scalar objective, in autograd's graph when grad mode is on
      */
     NDArray loss(ClipBatch batch, Integer stream, boolean training, NDManager manager) {
-        if (batch.length() <= burninFrames) {
-            throw new IllegalArgumentException("clips of " + batch.length() + " frames leave nothing after a burn-in of "
-                    + burninFrames);
-        }
+        requireFramesAfterBurnin(batch.length(), burninFrames);
         NetworkState state = NetworkState.fresh();
         NDArray sum = null;
         for (int t = 0; t < batch.length(); t++) {
@@ -42,5 +39,13 @@ final class ClipObjective {
             sum = sum == null ? frameLoss : sum.add(frameLoss);
         }
         return Scalars.div(sum, batch.length() - burninFrames);
+    }
+
+    /** @throws IllegalArgumentException when clips of {@code length} frames leave nothing after the burn-in */
+    static void requireFramesAfterBurnin(int length, int burninFrames) {
+        if (length <= burninFrames) {
+            throw new IllegalArgumentException("clips of " + length + " frames leave nothing after a burn-in of "
+                    + burninFrames);
+        }
     }
 }

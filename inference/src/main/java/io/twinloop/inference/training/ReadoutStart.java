@@ -102,10 +102,7 @@ public final class ReadoutStart {
 
     private static Observations observe(NetworkConfig config, Map<String, NDArray> tensors, ClipSampler sampler,
                                         int maxTrials, int burninFrames, NDManager scratch) throws IOException {
-        if (sampler.clipLength() <= burninFrames) {
-            throw new IllegalArgumentException("clips of " + sampler.clipLength() + " frames leave nothing after a "
-                    + "burn-in of " + burninFrames);
-        }
+        ClipObjective.requireFramesAfterBurnin(sampler.clipLength(), burninFrames);
         int streams = config.streams();
         NDList features = new NDList();
         NDList responses = new NDList();
@@ -155,11 +152,12 @@ public final class ReadoutStart {
         int channels = (int) seen.channels();
         int cells = (int) seen.cells();
         NDArray featureMean = f.mean(new int[] {0});                                   // [K]
-        NDArray spread = f.sub(featureMean).square().mean(new int[] {0}).sqrt();
+        NDArray featureCentred = f.sub(featureMean);
+        NDArray spread = featureCentred.square().mean(new int[] {0}).sqrt();
         // a channel that barely moved in these frames would get a weight that explodes once it moves: standardise
         // with a floor of a tenth of the channels' mean spread
         NDArray featureStd = spread.add(spread.mean().mul(STD_FLOOR)).add(EPS);
-        NDArray z = f.sub(featureMean).div(featureStd);                                   // [T, K]
+        NDArray z = featureCentred.div(featureStd);                                   // [T, K]
         NDArray responseMean = y.mean(new int[] {0});                                  // [U]
         NDArray centred = y.sub(responseMean);
         NDArray responseStd = centred.square().mean(new int[] {0}).sqrt().add(EPS);
