@@ -49,8 +49,8 @@ public final class ReadoutStart {
 
     /** cap on the standard deviation of a unit's starting log-rate modulation */
     static final double MAX_MODULATION = 1.0;
-    /** floor of a unit's mean response (calcium traces can average <= 0) */
-    private static final double MIN_MEAN_RATE = 1e-3;
+    /** floor of a unit's mean response wherever its log starts a readout bias (calcium traces can average <= 0) */
+    public static final double MIN_MEAN_RATE = 1e-3;
     /** floats of correlations held at once: units are processed in chunks below this */
     private static final long CHUNK_FLOATS = 20_000_000L;
     /** floats of feature map kept over the frames: frames beyond this are not read */

@@ -33,8 +33,6 @@ public final class TwinModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(TwinModels.class);
     private static final String CORE_PREFIX = CohortTrainingModel.CORE + ".";
-    /** floor of a unit's mean response when its log starts the readout bias (calcium traces can average <= 0) */
-    private static final double MIN_MEAN_RATE = 1e-3;
 
     private TwinModels() {
     }
@@ -80,7 +78,7 @@ public final class TwinModels {
     private static void startAtMeanRates(Map<String, NDArray> tensors, int streams, double[] unitMeans) {
         float[] logMeans = new float[unitMeans.length];
         for (int u = 0; u < unitMeans.length; u++) {
-            logMeans[u] = (float) Math.log(Math.max(unitMeans[u], MIN_MEAN_RATE));
+            logMeans[u] = (float) Math.log(Math.max(unitMeans[u], ReadoutStart.MIN_MEAN_RATE));
         }
         for (int s = 0; s < streams; s++) {
             NDArray bias = tensors.get("readout.biases." + s);
