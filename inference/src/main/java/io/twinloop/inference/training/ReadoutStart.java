@@ -17,6 +17,7 @@ import io.twinloop.inference.training.data.ClipRequest;
 import io.twinloop.inference.training.data.ClipSampler;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,12 @@ import java.util.Map;
  *       factor so that the linearised Poisson readout {@code exp(b + w·f) ≈ m (1 + w·(f - f̄))} fits the
  *       response; the log rate's modulation is capped at a standard deviation of {@value #MAX_MODULATION};</li>
  *   <li>its bias puts the rate's mean at the unit's mean response {@code m};</li>
- *   <li>its position's spread starts at half a cell of the map (fnn: 0.4, more than a cell of a small map).</li>
+ *   <li>its position's spread starts at half a cell of the map (fnn: 0.4, more than a cell of a small map);</li>
+ *   <li>what the search over cells finds in noise is shrunk away: the same search on the responses shifted
+ *       against the frames ({@value #CHANCE_SHIFTS} shifts, keeping the responses' own autocorrelation) gives a
+ *       chance R^2, and the modulation is scaled by {@code 1 - chance / R^2}. A unit at or below chance keeps
+ *       fnn's start (the map's centre, zero weights), so the start is not a fit to noise when the core's map
+ *       says nothing about a unit, as on a fresh core or with a few trials.</li>
  * </ol>
  * Only the readout changes; the core, perspective and modulation are read as they are (a frozen foundation
  * core, or a fresh one). The regression is solved per stream and cell (C x C), so the start is meant for maps of
@@ -60,13 +66,19 @@ public final class ReadoutStart {
     private static final float STD_FLOOR = 0.1f;
     /** added to the diagonal of the channels' correlation matrix (1 on the diagonal) before it is inverted */
     private static final double RIDGE = 0.05;
+    /** shifts of the responses against the frames whose best R^2 measures what the search finds by chance */
+    private static final int CHANCE_SHIFTS = 4;
+    /** fnn's starting spread of a readout position ({@code positions.Gaussian}) */
+    private static final float FNN_SPREAD = 0.4f;
 
     /**
      * @param frames             training frames the start was computed from
      * @param medianCorrelation  median over units of the multiple correlation (root of R^2) at the unit's cell
      * @param medianModulation   median over units of the starting log rate's standard deviation
+     * @param medianAboveChance  median over units of the share of the best cell's R^2 above chance, the factor the
+     *                           modulation was scaled by (0: the unit kept fnn's start)
      */
-    public record Summary(int frames, double medianCorrelation, double medianModulation) {
+    public record Summary(int frames, double medianCorrelation, double medianModulation, double medianAboveChance) {
     }
 
     private ReadoutStart() {
@@ -93,7 +105,8 @@ public final class ReadoutStart {
      * @param features  [T, S*C*H*W] the core's map per frame
      * @param responses [T, U]
      */
-    private record Observations(NDArray features, NDArray responses, int streams, long channels, long height,
+    private record Observations(NDArray features, NDArray responses, int framesPerClip, int streams, long channels,
+                                long height,
                                 long width) {
         long cells() {
             return height * width;
@@ -115,6 +128,8 @@ public final class ReadoutStart {
                 // parameters is released with the batch
                 Network network = Network.load(config, StateDict.of(frames, tensors));
                 NetworkState state = NetworkState.fresh();
+                NDList clipFeatures = new NDList();
+                NDList clipResponses = new NDList();
                 for (int t = 0; t < batch.length(); t++) {
                     FrameInputs in = batch.inputs(t, frames);
                     NDArray f = network.coreFeatures(in.stimulus(), in.perspective(), in.modulation(), null,
@@ -123,14 +138,17 @@ public final class ReadoutStart {
                         continue;
                     }
                     map = f.getShape().getShape();
-                    NDArray rows = f.reshape(map[0], -1);
-                    NDArray units = batch.units(t, frames);
-                    rows.attach(scratch);
-                    units.attach(scratch);
-                    features.add(rows);
-                    responses.add(units);
-                    floats += rows.size();
+                    clipFeatures.add(f.reshape(map[0], -1));
+                    clipResponses.add(batch.units(t, frames));
                 }
+                // clip by clip, each clip's frames in order: [N * T', K] and [N * T', U]
+                NDArray rows = NDArrays.stack(clipFeatures, 1).reshape(-1, clipFeatures.get(0).getShape().get(1));
+                NDArray units = NDArrays.stack(clipResponses, 1).reshape(-1, clipResponses.get(0).getShape().get(1));
+                rows.attach(scratch);
+                units.attach(scratch);
+                features.add(rows);
+                responses.add(units);
+                floats += rows.size();
             }
             if (floats >= FEATURE_FLOATS) {
                 break;
@@ -139,7 +157,8 @@ public final class ReadoutStart {
         if (map == null) {
             throw new IllegalArgumentException("no training frames to start the readout from");
         }
-        return new Observations(NDArrays.concat(features, 0), NDArrays.concat(responses, 0), streams,
+        return new Observations(NDArrays.concat(features, 0), NDArrays.concat(responses, 0),
+                sampler.clipLength() - burninFrames, streams,
                 map[1] / streams, map[2], map[3]);
     }
 
@@ -161,6 +180,15 @@ public final class ReadoutStart {
         NDArray responseMean = y.mean(new int[] {0});                                  // [U]
         NDArray centred = y.sub(responseMean);
         NDArray responseStd = centred.square().mean(new int[] {0}).sqrt().add(EPS);
+        // the same responses shifted by whole clips: paired with other clips' frames at the same time after the
+        // clip's fresh start, they keep their own autocorrelation and the state's start-up but lose the stimulus,
+        // so their best cell's R^2 is what the search finds without it
+        List<NDArray> shifted = new ArrayList<>();
+        long clips = frames / seen.framesPerClip();
+        for (int k = 1; k <= CHANCE_SHIFTS && clips > 1; k++) {
+            long by = Math.max(1, Math.round((double) clips * k / (CHANCE_SHIFTS + 1))) * seen.framesPerClip();
+            shifted.add(centred.get(by + ":").concat(centred.get(":" + by), 0));
+        }
         float[] means = responseMean.toFloatArray();
         float[] floor = new float[units];
         for (int u = 0; u < units; u++) {
@@ -182,10 +210,15 @@ public final class ReadoutStart {
             int n = to - from;
             NDIndex slice = new NDIndex(":, " + from + ":" + to);
             // [S, P, C, Uc] correlation of every channel at every cell with every unit of the chunk
-            NDArray correlation = z.transpose().matMul(centred.get(slice).div(responseStd.get(from + ":" + to)))
-                    .div(frames).reshape(streams, channels, cells, n).transpose(0, 2, 1, 3);
-            NDArray whitened = whitening.matMul(correlation);                             // [S, P, C, Uc]
+            NDArray whitened = whitening.matMul(correlations(z, centred.get(slice), responseStd, from, to,
+                    streams, channels, cells));                                           // [S, P, C, Uc]
             NDArray rSquared = whitened.square().sum(new int[] {2});                      // [S, P, Uc]
+            NDArray chanceRSquared = responseMean.get(from + ":" + to).zerosLike();      // [Uc], the most of any shift
+            for (NDArray noise : shifted) {
+                NDArray r2 = whitening.matMul(correlations(z, noise.get(slice), responseStd, from, to, streams,
+                        channels, cells)).square().sum(new int[] {2}).sum(new int[] {0}).max(new int[] {0});
+                chanceRSquared = chanceRSquared.maximum(r2);
+            }
             NDArray best = rSquared.sum(new int[] {0}).argMax(0);                         // [Uc]
             NDArray atBest = best.expandDims(0).eq(y.getManager().arange(cells).toType(DataType.INT64, false)
                     .expandDims(1)).toType(DataType.FLOAT32, false);                    // [P, Uc] one-hot
@@ -201,10 +234,21 @@ public final class ReadoutStart {
             NDArray meanAtBest = featureMean.reshape(streams, channels, cells, 1).mul(atBest).sum(new int[] {2});
             starts.put(from, to, best.toType(DataType.INT32, false).toIntArray(), coefficients.toFloatArray(),
                     explained.toFloatArray(), fitted.toFloatArray(), power.toFloatArray(), stdAtBest.toFloatArray(),
-                    meanAtBest.toFloatArray(), floor, frames);
+                    meanAtBest.toFloatArray(), floor, chanceRSquared.toFloatArray(), frames);
         }
         starts.write(tensors, seen.height(), seen.width());
-        return new Summary((int) frames, median(starts.correlation), median(starts.modulation));
+        return new Summary((int) frames, median(starts.correlation), median(starts.modulation), median(starts.shrinkage));
+    }
+
+    /**
+     * @param responses [T, Uc] centred responses of units {@code from} to {@code to}
+     * @return [S, P, C, Uc] the correlation of every standardised channel at every cell with every unit
+     */
+    private static NDArray correlations(NDArray z, NDArray responses, NDArray responseStd, int from, int to,
+                                        int streams, int channels, int cells) {
+        long frames = z.getShape().get(0);
+        return z.transpose().matMul(responses.div(responseStd.get(from + ":" + to))).div(frames)
+                .reshape(streams, channels, cells, to - from).transpose(0, 2, 1, 3);
     }
 
     /** The readout's starting values, filled chunk by chunk of units. */
@@ -219,6 +263,8 @@ public final class ReadoutStart {
         final float[][] biases;
         final double[] correlation;
         final double[] modulation;
+        /** [U] the share of the unit's best R^2 above what the same search finds in noise; 0 keeps fnn's start */
+        final double[] shrinkage;
 
         Starts(int units, int streams, int channels) {
             this.units = units;
@@ -229,25 +275,34 @@ public final class ReadoutStart {
             this.biases = new float[streams][units];
             this.correlation = new double[units];
             this.modulation = new double[units];
+            this.shrinkage = new double[units];
         }
+
 
         /**
          * Arrays as the chunk computed them: cells [Uc], coefficients [S, C, Uc], explained variance [S, Uc],
-         * drive-target and drive-drive products [S, Uc], the cell's channel s.d. and mean [S, C, Uc].
+         * drive-target and drive-drive products [S, Uc], the cell's channel s.d. and mean [S, C, Uc], the best
+         * cell's R^2 (summed over streams) on responses shifted away from their frames [Uc].
          */
         void put(int from, int to, int[] best, float[] beta, float[] explained, float[] fitted, float[] power,
-                 float[] std, float[] mean, float[] meanRate, long frames) {
+                 float[] std, float[] mean, float[] meanRate, float[] chanceRSquared, long frames) {
             int n = to - from;
             for (int i = 0; i < n; i++) {
                 int u = from + i;
-                cell[u] = best[i];
+                double found = 0;
+                for (int s = 0; s < streams; s++) {
+                    found += explained[s * n + i];
+                }
+                // what the search would have found in noise is shrunk away; a unit at chance keeps fnn's start
+                shrinkage[u] = found > 0 ? Math.max(0, 1 - chanceRSquared[i] / found) : 0;
+                cell[u] = shrinkage[u] > 0 ? best[i] : -1;
                 double rSquared = 0;
                 double logSd = 0;
                 for (int s = 0; s < streams; s++) {
                     double driveSd = Math.sqrt(power[s * n + i] / frames);
                     // least squares along the regression's direction; never against it, and capped
                     double scale = power[s * n + i] > 0 ? Math.max(0, fitted[s * n + i] / power[s * n + i]) : 0;
-                    scale = Math.min(scale, MAX_MODULATION / Math.max(driveSd, EPS));
+                    scale = shrinkage[u] * Math.min(scale, MAX_MODULATION / Math.max(driveSd, EPS));
                     double offset = 0;
                     for (int c = 0; c < channels; c++) {
                         int at = (s * channels + c) * n + i;
@@ -268,6 +323,12 @@ public final class ReadoutStart {
             float[] mu = new float[units * 2];
             float[] sigma = new float[units * 4];
             for (int u = 0; u < units; u++) {
+                if (cell[u] < 0) {
+                    // fnn's start: the centre of the map, a spread of 0.4 (the weights are zero)
+                    sigma[4 * u] = FNN_SPREAD;
+                    sigma[4 * u + 3] = FNN_SPREAD;
+                    continue;
+                }
                 long row = cell[u] / width;
                 long column = cell[u] % width;
                 // the cell's centre in grid coordinates (align_corners=False), unbounded through tanh's inverse

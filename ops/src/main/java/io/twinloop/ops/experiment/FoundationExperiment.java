@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.MetricsCsv;
+import io.twinloop.inference.training.NetworkTrainingModel;
 import io.twinloop.inference.training.TrainingConfig;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
@@ -14,7 +15,9 @@ import io.twinloop.ops.training.PeakMemory;
 import io.twinloop.ops.training.ReadoutInitialisation;
 import io.twinloop.ops.training.TrainingRun;
 import io.twinloop.ops.training.TwinExport;
+import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.MouseConfig;
+import io.twinloop.simulator.recording.RecordingLayout;
 import io.twinloop.simulator.recording.RecordingPlan;
 import io.twinloop.simulator.recording.SessionRecorder;
 
@@ -44,6 +47,7 @@ public final class FoundationExperiment {
     public static final String FOUNDATION = "foundation";
     public static final String INDIVIDUAL = "individual";
     static final String CORE_FILE = "foundation-core.twinloop";
+    static final String CORE_CHECKPOINTS = "core-checkpoints";
     private static final int FRAMES_PER_TRIAL = 300;
     /** leading frames of every test trial left out of the scores, as replay leaves them out by default */
     private static final int SCORE_BURN_IN_FRAMES = 10;
@@ -82,7 +86,8 @@ public final class FoundationExperiment {
 
     /**
      * Stage 1: records the cohort and the new mouse (unless already recorded in {@code out}) and trains the
-     * foundation core on the cohort (unless {@code out} holds it).
+     * foundation core on the cohort (unless {@code out} holds it), resuming from {@code out/core-checkpoints} when
+     * an earlier run was stopped.
      */
     public void trainCore(Path out) throws IOException {
         Files.createDirectories(out);
@@ -104,12 +109,20 @@ public final class FoundationExperiment {
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun run = new TrainingRun(settings.configName(), settings.seed(), coreTraining,
                     settings.coreEpochs(), null, false, 0, settings.readout());
-            TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"), null, true,
-                    FoundationExperiment::log);
-            TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()),
-                    json.createObjectNode().put("trained_by", "twinloop experiment").put("cohort", settings.cohort())
-                            .put("peak_rss_mb", PeakMemory.residentMegabytes()).put("clips_per_second",
-                                    result.medianClipsPerSecond()));
+            // saved after every epoch: a core that takes longer than a sitting resumes where it stopped
+            TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"),
+                    out.resolve(CORE_CHECKPOINTS), true, FoundationExperiment::log);
+            ObjectNode metadata = json.createObjectNode().put("trained_by", "twinloop experiment")
+                    .put("cohort", settings.cohort()).put("peak_rss_mb", PeakMemory.residentMegabytes())
+                    .put("clips_per_second", result.medianClipsPerSecond());
+            ArrayNode recovery = metadata.putArray("receptive_field_recovery");
+            for (MouseRecording mouse : cohort) {
+                ReceptiveFieldRecovery r = receptiveFields(result.model().mice().get(mouse.name()), mouse);
+                System.err.printf("%s: readout positions against the true receptive-field centres: r = %.3f (x), "
+                        + "%.3f (y)%n", mouse.name(), r.horizontal(), r.vertical());
+                recovery.addObject().put("mouse", mouse.name()).put("x", r.horizontal()).put("y", r.vertical());
+            }
+            TwinExport.write(core, settings.configName(), result.model().mice().get(cohort.get(0).name()), metadata);
         }
     }
 
@@ -152,11 +165,17 @@ public final class FoundationExperiment {
         if (Files.exists(out.resolve(CORE_FILE))) {
             summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
         }
+        GroundTruth newMouseTruth = GroundTruth.read(new RecordingLayout(newMouseRoot(out)).groundTruth());
         ArrayNode rows = summary.putArray("fits");
         for (FitResult f : fits) {
             ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
                     .put("train_minutes", f.amount() * FRAMES_PER_TRIAL / 30.0 / 60.0)
                     .put("clips_per_second", f.clipsPerSecond()).put("peak_rss_mb", f.peakRssMb());
+            Path model = modelFile(out, f.model(), f.amount());
+            if (Files.exists(model)) {
+                ReceptiveFieldRecovery r = ReceptiveFieldRecovery.of(TwinloopCheckpoint.read(model), newMouseTruth);
+                row.putObject("receptive_field_recovery").put("x", r.horizontal()).put("y", r.vertical());
+            }
             for (HeldOutEvaluation.DomainScores s : f.scores()) {
                 row.putObject(s.domain()).put("cc_norm", s.ccNorm()).put("cc_abs", s.ccAbs()).put("cc_max", s.ccMax())
                         .put("perfect_twin_cc_norm", s.perfectCcNorm());
@@ -174,6 +193,10 @@ public final class FoundationExperiment {
         return out.resolve("fit-" + model + "-" + amount + ".json");
     }
 
+    private static Path modelFile(Path out, String model, int amount) {
+        return out.resolve(model + "-" + amount + ".twinloop");
+    }
+
     /** One fit of the new mouse and its held-out scores. */
     record FitResult(String model, int amount, List<EpochMetrics> curve, List<HeldOutEvaluation.DomainScores> scores,
                      double clipsPerSecond, long peakRssMb) {
@@ -187,7 +210,7 @@ public final class FoundationExperiment {
             TrainingRun.Result result = run.run(List.of(mouse), manager,
                     out.resolve("metrics-" + model + "-" + amount + ".csv"), null, true, FoundationExperiment::log);
             var trained = result.model().mice().get(mouse.name());
-            TwinExport.write(out.resolve(model + "-" + amount + ".twinloop"), settings.configName(), trained,
+            TwinExport.write(modelFile(out, model, amount), settings.configName(), trained,
                     json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("model", model)
                             .put("train_trials", amount));
             List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(SCORE_BURN_IN_FRAMES)
@@ -197,6 +220,12 @@ public final class FoundationExperiment {
                     result.medianClipsPerSecond(),
                     PeakMemory.residentMegabytes());
         }
+    }
+
+    private static ReceptiveFieldRecovery receptiveFields(NetworkTrainingModel model, MouseRecording mouse)
+            throws IOException {
+        return ReceptiveFieldRecovery.of(model.tensors().get(ReceptiveFieldRecovery.POSITION_KEY).toFloatArray(),
+                GroundTruth.read(new RecordingLayout(mouse.root()).groundTruth()).neurons());
     }
 
     private void record(Path root, long seed, RecordingPlan plan) throws IOException {
