@@ -106,8 +106,7 @@ public final class ReadoutStart {
      * @param responses [T, U]
      */
     private record Observations(NDArray features, NDArray responses, int framesPerClip, int streams, long channels,
-                                long height,
-                                long width) {
+                                long height, long width) {
         long cells() {
             return height * width;
         }
@@ -183,12 +182,12 @@ public final class ReadoutStart {
         // the same responses shifted by whole clips: paired with other clips' frames at the same time after the
         // clip's fresh start, they keep their own autocorrelation and the state's start-up but lose the stimulus,
         // so their best cell's R^2 is what the search finds without it
-        List<NDArray> shifted = new ArrayList<>();
+        List<Long> shifts = new ArrayList<>();
         long clips = frames / seen.framesPerClip();
         for (int k = 1; k <= CHANCE_SHIFTS && clips > 1; k++) {
-            long by = Math.max(1, Math.round((double) clips * k / (CHANCE_SHIFTS + 1))) * seen.framesPerClip();
-            shifted.add(centred.get(by + ":").concat(centred.get(":" + by), 0));
+            shifts.add(Math.max(1, Math.round((double) clips * k / (CHANCE_SHIFTS + 1))) * seen.framesPerClip());
         }
+        NDArray zT = z.transpose();                                                    // [K, T]
         float[] means = responseMean.toFloatArray();
         float[] floor = new float[units];
         for (int u = 0; u < units; u++) {
@@ -210,14 +209,23 @@ public final class ReadoutStart {
             int n = to - from;
             NDIndex slice = new NDIndex(":, " + from + ":" + to);
             // [S, P, C, Uc] correlation of every channel at every cell with every unit of the chunk
-            NDArray whitened = whitening.matMul(correlations(z, centred.get(slice), responseStd, from, to,
-                    streams, channels, cells));                                           // [S, P, C, Uc]
+            NDArray chunkResponses = centred.get(slice);                                  // [T, Uc]
+            NDArray chunkStd = responseStd.get(from + ":" + to);
+            NDArray whitened = whitening.matMul(correlations(zT, chunkResponses, chunkStd, streams, channels,
+                    cells));                                                              // [S, P, C, Uc]
             NDArray rSquared = whitened.square().sum(new int[] {2});                      // [S, P, Uc]
             NDArray chanceRSquared = responseMean.get(from + ":" + to).zerosLike();      // [Uc], the most of any shift
-            for (NDArray noise : shifted) {
-                NDArray r2 = whitening.matMul(correlations(z, noise.get(slice), responseStd, from, to, streams,
-                        channels, cells)).square().sum(new int[] {2}).sum(new int[] {0}).max(new int[] {0});
+            for (long by : shifts) {
+                NDArray tail = chunkResponses.get(by + ":");
+                NDArray head = chunkResponses.get(":" + by);
+                NDArray shifted = tail.concat(head, 0);
+                NDArray r2 = whitening.matMul(correlations(zT, shifted, chunkStd, streams, channels, cells))
+                        .square().sum(new int[] {2}).sum(new int[] {0}).max(new int[] {0});
                 chanceRSquared = chanceRSquared.maximum(r2);
+                // [T, Uc] each: released at once, as the start may see thousands of units over thousands of frames
+                tail.close();
+                head.close();
+                shifted.close();
             }
             NDArray best = rSquared.sum(new int[] {0}).argMax(0);                         // [Uc]
             NDArray atBest = best.expandDims(0).eq(y.getManager().arange(cells).toType(DataType.INT64, false)
@@ -237,18 +245,23 @@ public final class ReadoutStart {
                     meanAtBest.toFloatArray(), floor, chanceRSquared.toFloatArray(), frames);
         }
         starts.write(tensors, seen.height(), seen.width());
-        return new Summary((int) frames, median(starts.correlation), median(starts.modulation), median(starts.shrinkage));
+        return new Summary((int) frames, median(starts.correlation), median(starts.modulation),
+                median(starts.shrinkage));
     }
 
     /**
-     * @param responses [T, Uc] centred responses of units {@code from} to {@code to}
+     * @param zT        [K, T] the standardised channels, transposed
+     * @param responses [T, Uc] centred responses of a chunk of units
+     * @param std       [Uc] their standard deviations
      * @return [S, P, C, Uc] the correlation of every standardised channel at every cell with every unit
      */
-    private static NDArray correlations(NDArray z, NDArray responses, NDArray responseStd, int from, int to,
-                                        int streams, int channels, int cells) {
-        long frames = z.getShape().get(0);
-        return z.transpose().matMul(responses.div(responseStd.get(from + ":" + to))).div(frames)
-                .reshape(streams, channels, cells, to - from).transpose(0, 2, 1, 3);
+    private static NDArray correlations(NDArray zT, NDArray responses, NDArray std, int streams, int channels,
+                                        int cells) {
+        long frames = zT.getShape().get(1);
+        NDArray standardised = responses.div(std);
+        NDArray correlation = zT.matMul(standardised).div(frames);
+        standardised.close();
+        return correlation.reshape(streams, channels, cells, responses.getShape().get(1)).transpose(0, 2, 1, 3);
     }
 
     /** The readout's starting values, filled chunk by chunk of units. */
@@ -277,7 +290,6 @@ public final class ReadoutStart {
             this.modulation = new double[units];
             this.shrinkage = new double[units];
         }
-
 
         /**
          * Arrays as the chunk computed them: cells [Uc], coefficients [S, C, Uc], explained variance [S, Uc],

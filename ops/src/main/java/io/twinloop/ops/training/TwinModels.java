@@ -100,9 +100,11 @@ public final class TwinModels {
             ReadoutStart.Summary summary = ReadoutStart.apply(mouse.getValue().config(), mouse.getValue().tensors(),
                     sampler, source.trials(true).size(), training.burninFrames());
             LOG.info("{}: readout started from {} training frames; median multiple correlation at the chosen cell "
-                            + "(in sample) {}, median share of its R^2 above chance {}, median starting log-rate s.d. {}",
-                    mouse.getKey(), summary.frames(), String.format("%.3f", summary.medianCorrelation()),
-                    String.format("%.3f", summary.medianAboveChance()), String.format("%.3f", summary.medianModulation()));
+                            + "(in sample) {}, median share of its R^2 above chance {}, "
+                            + "median starting log-rate s.d. {}", mouse.getKey(), summary.frames(),
+                    String.format("%.3f", summary.medianCorrelation()),
+                    String.format("%.3f", summary.medianAboveChance()),
+                    String.format("%.3f", summary.medianModulation()));
         }
     }
 
