@@ -38,6 +38,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--neurons", defaultValue = "200", description = "neurons per mouse (default: ${DEFAULT-VALUE})")
     int neurons;
 
+    @Option(names = "--cohort-neurons", defaultValue = "0",
+            description = "neurons per cohort mouse, when the cohort is recorded with more than the new mouse; 0: --neurons"
+                    + " (default: ${DEFAULT-VALUE})")
+    int cohortNeurons;
+
     @Option(names = "--test-clips", defaultValue = "3", description = "test clips per domain (default: ${DEFAULT-VALUE})")
     int testClips;
 
@@ -66,7 +71,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.configureThreads();
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(cohort, cohortTrials, amounts,
-                neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed,
+                neurons, cohortNeurons > 0 ? cohortNeurons : neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed,
                 options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));

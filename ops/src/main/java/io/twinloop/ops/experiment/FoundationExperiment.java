@@ -56,12 +56,15 @@ public final class FoundationExperiment {
      * @param cohort            mice that train the foundation core
      * @param cohortTrials      training trials (10 s each) per cohort mouse
      * @param amounts           training trials of the new mouse to fit on, one fit per amount and model
-     * @param neurons           neurons per mouse
+     * @param neurons           neurons of the new mouse
+     * @param cohortNeurons     neurons per cohort mouse: a foundation core learns from every neuron of the cohort,
+     *                          as the paper's cohort of fully recorded scans
      * @param testClipsPerDomain distinct test clips per domain, each shown {@code repeats} times
      * @param coreEpochs        epochs of the cohort training
      * @param fitEpochs         epochs of every fit of the new mouse
      */
-    public record Settings(int cohort, int cohortTrials, List<Integer> amounts, int neurons, int testClipsPerDomain,
+    public record Settings(int cohort, int cohortTrials, List<Integer> amounts, int neurons, int cohortNeurons,
+                           int testClipsPerDomain,
                            int repeats, int coreEpochs, int fitEpochs, String configName, long seed,
                            ReadoutInitialisation readout) {
     }
@@ -94,12 +97,12 @@ public final class FoundationExperiment {
         List<MouseRecording> cohort = new ArrayList<>();
         for (int i = 0; i < settings.cohort(); i++) {
             Path root = out.resolve("recordings").resolve("cohort-" + i);
-            record(root, settings.seed() + 100 + i, new RecordingPlan(settings.cohortTrials(), 2, 0, 3,
-                    FRAMES_PER_TRIAL, naturalMovies()));
+            record(root, settings.seed() + 100 + i, settings.cohortNeurons(), new RecordingPlan(settings.cohortTrials(),
+                    2, 0, 3, FRAMES_PER_TRIAL, naturalMovies()));
             cohort.add(MouseRecording.open(root, "cohort-" + i));
         }
         int maxAmount = settings.amounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        record(newMouseRoot(out), settings.seed() + 200, new RecordingPlan(maxAmount, 2,
+        record(newMouseRoot(out), settings.seed() + 200, settings.neurons(), new RecordingPlan(maxAmount, 2,
                 settings.testClipsPerDomain() * TEST_DOMAINS.size(), settings.repeats(), FRAMES_PER_TRIAL,
                 naturalMovies(), TEST_DOMAINS));
         Path core = out.resolve(CORE_FILE);
@@ -113,7 +116,8 @@ public final class FoundationExperiment {
             TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"),
                     out.resolve(CORE_CHECKPOINTS), true, FoundationExperiment::log);
             ObjectNode metadata = json.createObjectNode().put("trained_by", "twinloop experiment")
-                    .put("cohort", settings.cohort()).put("peak_rss_mb", PeakMemory.residentMegabytes())
+                    .put("cohort", settings.cohort())
+                    .put("cohort_neurons", settings.cohortNeurons()).put("peak_rss_mb", PeakMemory.residentMegabytes())
                     .put("clips_per_second", result.medianClipsPerSecond());
             ArrayNode recovery = metadata.putArray("receptive_field_recovery");
             for (MouseRecording mouse : cohort) {
@@ -228,11 +232,11 @@ public final class FoundationExperiment {
                 GroundTruth.read(new RecordingLayout(mouse.root()).groundTruth()).neurons());
     }
 
-    private void record(Path root, long seed, RecordingPlan plan) throws IOException {
+    private static void record(Path root, long seed, int neurons, RecordingPlan plan) throws IOException {
         if (Files.isRegularFile(root.resolve("twinloop").resolve("session.json"))) {
             return; // recorded by an earlier run of the experiment
         }
-        SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(settings.neurons()), true);
+        SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(neurons), true);
     }
 
     private static Map<String, Double> naturalMovies() {

@@ -1,0 +1,74 @@
+package io.twinloop.ops.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
+import io.twinloop.inference.training.CosineSchedule;
+import io.twinloop.inference.training.NesterovSgd;
+import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.ops.training.MouseRecording;
+import io.twinloop.ops.training.ReadoutInitialisation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole experiment at the smallest size that has every part: a cohort recorded with more neurons than the new
+ * mouse, a core trained on it, both fits of the new mouse, and the report.
+ */
+class FoundationExperimentTest {
+
+    @Test
+    void runsEveryStageAndTheFoundationFitKeepsTheCohortsCore(@TempDir Path out) throws IOException {
+        FoundationExperiment.Settings settings = new FoundationExperiment.Settings(1, 2, List.of(1), 5, 8, 1, 2, 1, 1,
+                "tiny", 3, ReadoutInitialisation.AUTO);
+        TrainingConfig training = new TrainingConfig(0.1, new NesterovSgd.Settings(0, 0.9, true, 1.0, 0.01),
+                new CosineSchedule(1, 0, 0), 0, 8, 2, 1, 1, 1, true);
+
+        ObjectNode summary = new FoundationExperiment(settings, training, training).run(out);
+
+        Path recordings = out.resolve("recordings");
+        assertEquals(8, MouseRecording.open(recordings.resolve("cohort-0")).units(), "cohort neurons");
+        assertEquals(5, MouseRecording.open(recordings.resolve("new-mouse")).units(), "new mouse neurons");
+        TwinloopCheckpoint core = TwinloopCheckpoint.read(out.resolve(FoundationExperiment.CORE_FILE));
+        assertEquals(8, core.metadata().path("cohort_neurons").asInt());
+
+        TwinloopCheckpoint foundation = TwinloopCheckpoint.read(out.resolve("foundation-1.twinloop"));
+        TwinloopCheckpoint individual = TwinloopCheckpoint.read(out.resolve("individual-1.twinloop"));
+        assertEquals(5, foundation.units());
+        boolean differsFromScratch = false;
+        for (String key : core.tensors().keySet()) {
+            if (key.startsWith("core.")) {
+                assertArrayEquals(core.tensors().get(key).floats(), foundation.tensors().get(key).floats(),
+                        key + " is frozen in the foundation fit");
+                differsFromScratch |= !java.util.Arrays.equals(core.tensors().get(key).floats(),
+                        individual.tensors().get(key).floats());
+            }
+        }
+        assertTrue(differsFromScratch, "the individual fit trains its own core");
+
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        for (String model : List.of("foundation", "individual")) {
+            for (String domain : FoundationExperiment.TEST_DOMAINS) {
+                assertTrue(rows.stream().anyMatch(r -> r.startsWith(model + ",1," + domain + ",")),
+                        model + " scored on " + domain + ": " + rows);
+            }
+        }
+        JsonNode fits = summary.path("fits");
+        assertEquals(2, fits.size());
+        for (JsonNode fit : fits) {
+            assertTrue(fit.path("receptive_field_recovery").has("x"), fit.toString());
+            assertTrue(Double.isFinite(fit.path("natural-movies").path("perfect_twin_cc_norm").asDouble(Double.NaN)),
+                    fit.toString());
+        }
+        assertTrue(Files.size(out.resolve("fig3-foundation-vs-individual.png")) > 0);
+    }
+}
