@@ -112,6 +112,9 @@ public final class Network {
         return forward(stimulus, perspective, modulation, stream, periphery, state, false);
     }
 
+    /** The readout's mean position per unit [U, 2]: the key whose first dimension is the number of units. */
+    public static final String POSITION_MEAN_KEY = "readout.position.mu";
+
     /** State key of the readout positions drawn for a sequence while training. */
     static final String SAMPLED_POSITIONS = "readout.position.sample";
 

@@ -18,9 +18,6 @@ import java.util.Locale;
  */
 public final class NetworkLoader {
 
-    /** fnn's readout key whose first dimension is the number of units. */
-    static final String UNITS_KEY = "readout.position.mu";
-
     private NetworkLoader() {
     }
 
@@ -58,9 +55,9 @@ public final class NetworkLoader {
             return Network.load(config(name, checkpoint.units()), checkpoint.toStateDict(manager));
         }
         StateDict tensors = TorchCheckpoint.load(manager, files.toArray(Path[]::new));
-        NDArray mu = tensors.peek(UNITS_KEY);
+        NDArray mu = tensors.peek(Network.POSITION_MEAN_KEY);
         if (mu == null) {
-            throw new CheckpointException("missing key '" + UNITS_KEY + "' in " + files
+            throw new CheckpointException("missing key '" + Network.POSITION_MEAN_KEY + "' in " + files
                     + ": give a mouse's scan file (params_<session>_<scan>.pt) as well as the core");
         }
         int units = Math.toIntExact(mu.getShape().get(0));

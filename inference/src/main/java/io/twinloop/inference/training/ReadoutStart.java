@@ -94,7 +94,7 @@ public final class ReadoutStart {
      */
     public static Summary apply(NetworkConfig config, Map<String, NDArray> tensors, ClipSampler sampler,
                                 int maxTrials, int burninFrames) throws IOException {
-        NDManager owner = tensors.get("readout.position.mu").getManager();
+        NDManager owner = tensors.get(Network.POSITION_MEAN_KEY).getManager();
         try (NoGrad noGrad = new NoGrad(); NDManager scratch = owner.newSubManager()) {
             Observations seen = observe(config, tensors, sampler, maxTrials, burninFrames, scratch);
             return fit(tensors, seen);
@@ -349,7 +349,7 @@ public final class ReadoutStart {
                 sigma[4 * u] = (float) (1.0 / width);
                 sigma[4 * u + 3] = (float) (1.0 / height);
             }
-            set(tensors, "readout.position.mu", mu);
+            set(tensors, Network.POSITION_MEAN_KEY, mu);
             set(tensors, "readout.position.sigma", sigma);
             for (int s = 0; s < streams; s++) {
                 set(tensors, "readout.feature.weights." + s, weights[s]);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
+import io.twinloop.inference.model.Network;
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.MetricsCsv;
 import io.twinloop.inference.training.NetworkTrainingModel;
@@ -228,7 +229,7 @@ public final class FoundationExperiment {
 
     private static ReceptiveFieldRecovery receptiveFields(NetworkTrainingModel model, MouseRecording mouse)
             throws IOException {
-        return ReceptiveFieldRecovery.of(model.tensors().get(ReceptiveFieldRecovery.POSITION_KEY).toFloatArray(),
+        return ReceptiveFieldRecovery.of(model.tensors().get(Network.POSITION_MEAN_KEY).toFloatArray(),
                 GroundTruth.read(new RecordingLayout(mouse.root()).groundTruth()).neurons());
     }
 

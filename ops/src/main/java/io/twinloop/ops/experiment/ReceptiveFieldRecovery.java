@@ -2,6 +2,7 @@ package io.twinloop.ops.experiment;
 
 import io.twinloop.inference.checkpoint.TensorData;
 import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
+import io.twinloop.inference.model.Network;
 import io.twinloop.ops.validation.Pearson;
 import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.NeuronTuning;
@@ -23,13 +24,12 @@ import java.util.List;
  */
 public record ReceptiveFieldRecovery(double horizontal, double vertical) {
 
-    static final String POSITION_KEY = "readout.position.mu";
 
     /** @throws IllegalArgumentException when the model and the ground truth disagree on the number of units */
     public static ReceptiveFieldRecovery of(TwinloopCheckpoint model, GroundTruth truth) {
-        TensorData mu = model.tensors().get(POSITION_KEY);
+        TensorData mu = model.tensors().get(Network.POSITION_MEAN_KEY);
         if (mu == null) {
-            throw new IllegalArgumentException("the model has no " + POSITION_KEY);
+            throw new IllegalArgumentException("the model has no " + Network.POSITION_MEAN_KEY);
         }
         return of(mu.floats(), truth.neurons());
     }
