@@ -70,8 +70,13 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.configureThreads();
+        if (cohortNeurons < 0) {
+            throw new IllegalArgumentException("--cohort-neurons " + cohortNeurons
+                    + ": use a positive count, or 0 for --neurons");
+        }
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(cohort, cohortTrials, amounts,
-                neurons, cohortNeurons > 0 ? cohortNeurons : neurons, testClips, repeats, options.epochs, fitEpochs, options.configName, options.seed,
+                neurons, cohortNeurons > 0 ? cohortNeurons : neurons, testClips, repeats, options.epochs, fitEpochs,
+                options.configName, options.seed,
                 options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));

@@ -20,6 +20,7 @@ import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.MouseConfig;
 import io.twinloop.simulator.recording.RecordingLayout;
 import io.twinloop.simulator.recording.RecordingPlan;
+import io.twinloop.simulator.recording.SensoriumReader;
 import io.twinloop.simulator.recording.SessionRecorder;
 
 import java.io.IOException;
@@ -235,7 +236,13 @@ public final class FoundationExperiment {
 
     private static void record(Path root, long seed, int neurons, RecordingPlan plan) throws IOException {
         if (Files.isRegularFile(root.resolve("twinloop").resolve("session.json"))) {
-            return; // recorded by an earlier run of the experiment
+            // recorded by an earlier run of the experiment: reused, so it must be the mouse these settings ask for
+            int recorded = new SensoriumReader(root).unitIds().length;
+            if (recorded != neurons) {
+                throw new IllegalArgumentException(root + " was recorded with " + recorded + " neurons, and these settings"
+                        + " ask for " + neurons + ": use another --out, or the neuron counts it was recorded with");
+            }
+            return;
         }
         SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(neurons), true);
     }

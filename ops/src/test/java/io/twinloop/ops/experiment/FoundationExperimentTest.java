@@ -14,10 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,7 +51,7 @@ class FoundationExperimentTest {
             if (key.startsWith("core.")) {
                 assertArrayEquals(core.tensors().get(key).floats(), foundation.tensors().get(key).floats(),
                         key + " is frozen in the foundation fit");
-                differsFromScratch |= !java.util.Arrays.equals(core.tensors().get(key).floats(),
+                differsFromScratch |= !Arrays.equals(core.tensors().get(key).floats(),
                         individual.tensors().get(key).floats());
             }
         }
@@ -70,5 +72,12 @@ class FoundationExperimentTest {
                     fit.toString());
         }
         assertTrue(Files.size(out.resolve("fig3-foundation-vs-individual.png")) > 0);
+
+        // the recordings are reused by a later run only when they are the mice it asks for
+        FoundationExperiment.Settings moreNeurons = new FoundationExperiment.Settings(1, 2, List.of(1), 5, 9, 1, 2, 1,
+                1, "tiny", 3, ReadoutInitialisation.AUTO);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new FoundationExperiment(moreNeurons, training, training).trainCore(out));
+        assertTrue(refused.getMessage().contains("recorded with 8 neurons"), refused.getMessage());
     }
 }
