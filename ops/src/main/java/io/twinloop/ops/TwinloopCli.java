@@ -3,6 +3,7 @@ package io.twinloop.ops;
 import io.twinloop.ops.cli.BenchCommand;
 import io.twinloop.ops.cli.DemoCommand;
 import io.twinloop.ops.cli.ExperimentCommand;
+import io.twinloop.ops.cli.InputErrorHandler;
 import io.twinloop.ops.cli.PredictCommand;
 import io.twinloop.ops.cli.ReplayCommand;
 import io.twinloop.ops.cli.RunCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
 public final class TwinloopCli {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new TwinloopCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new TwinloopCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new InputErrorHandler()).execute(args);
         System.exit(code);
     }
 }
