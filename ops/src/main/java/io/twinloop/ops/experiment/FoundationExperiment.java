@@ -20,7 +20,6 @@ import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.MouseConfig;
 import io.twinloop.simulator.recording.RecordingLayout;
 import io.twinloop.simulator.recording.RecordingPlan;
-import io.twinloop.simulator.recording.SensoriumReader;
 import io.twinloop.simulator.recording.SessionRecorder;
 
 import java.io.IOException;
@@ -99,14 +98,13 @@ public final class FoundationExperiment {
         List<MouseRecording> cohort = new ArrayList<>();
         for (int i = 0; i < settings.cohort(); i++) {
             Path root = out.resolve("recordings").resolve("cohort-" + i);
-            record(root, settings.seed() + 100 + i, settings.cohortNeurons(), new RecordingPlan(settings.cohortTrials(),
-                    2, 0, 3, FRAMES_PER_TRIAL, naturalMovies()));
-            cohort.add(MouseRecording.open(root, "cohort-" + i));
+            cohort.add(record(root, "cohort-" + i, settings.seed() + 100 + i, settings.cohortNeurons(),
+                    new RecordingPlan(settings.cohortTrials(), 2, 0, 3, FRAMES_PER_TRIAL, naturalMovies())));
         }
         int maxAmount = settings.amounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        record(newMouseRoot(out), settings.seed() + 200, settings.neurons(), new RecordingPlan(maxAmount, 2,
-                settings.testClipsPerDomain() * TEST_DOMAINS.size(), settings.repeats(), FRAMES_PER_TRIAL,
-                naturalMovies(), TEST_DOMAINS));
+        record(newMouseRoot(out), "new-mouse", settings.seed() + 200, settings.neurons(),
+                new RecordingPlan(maxAmount, 2, settings.testClipsPerDomain() * TEST_DOMAINS.size(), settings.repeats(),
+                        FRAMES_PER_TRIAL, naturalMovies(), TEST_DOMAINS));
         Path core = out.resolve(CORE_FILE);
         if (Files.exists(core)) {
             return;
@@ -234,17 +232,20 @@ public final class FoundationExperiment {
                 GroundTruth.read(new RecordingLayout(mouse.root()).groundTruth()).neurons());
     }
 
-    private static void record(Path root, long seed, int neurons, RecordingPlan plan) throws IOException {
-        if (Files.isRegularFile(root.resolve("twinloop").resolve("session.json"))) {
-            // recorded by an earlier run of the experiment: reused, so it must be the mouse these settings ask for
-            int recorded = new SensoriumReader(root).unitIds().length;
-            if (recorded != neurons) {
-                throw new IllegalArgumentException(root + " was recorded with " + recorded + " neurons, and these settings"
-                        + " ask for " + neurons + ": use another --out, or the neuron counts it was recorded with");
-            }
-            return;
+    /** Records the mouse unless an earlier run of the experiment did, and opens it. */
+    private static MouseRecording record(Path root, String name, long seed, int neurons, RecordingPlan plan)
+            throws IOException {
+        if (!Files.isRegularFile(root.resolve("twinloop").resolve("session.json"))) {
+            SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(neurons), true);
         }
-        SessionRecorder.recordSimulated(root, seed, plan, MouseConfig.defaults().withNeurons(neurons), true);
+        MouseRecording recording = MouseRecording.open(root, name);
+        // an earlier run's recording is reused, so it must be the mouse these settings ask for
+        if (recording.units() != neurons) {
+            throw new IllegalArgumentException(root + " was recorded with " + recording.units()
+                    + " neurons, and these settings ask for " + neurons
+                    + ": use another --out, or the neuron counts it was recorded with");
+        }
+        return recording;
     }
 
     private static Map<String, Double> naturalMovies() {

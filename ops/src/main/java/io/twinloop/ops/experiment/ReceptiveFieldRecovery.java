@@ -24,7 +24,6 @@ import java.util.List;
  */
 public record ReceptiveFieldRecovery(double horizontal, double vertical) {
 
-
     /** @throws IllegalArgumentException when the model and the ground truth disagree on the number of units */
     public static ReceptiveFieldRecovery of(TwinloopCheckpoint model, GroundTruth truth) {
         TensorData mu = model.tensors().get(Network.POSITION_MEAN_KEY);
