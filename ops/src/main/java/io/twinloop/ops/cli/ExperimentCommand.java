@@ -55,6 +55,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--fit-batches", defaultValue = "8", description = "batches per epoch of each fit (default: ${DEFAULT-VALUE})")
     int fitBatches;
 
+    @Option(names = "--fit-seeds", defaultValue = "1",
+            description = "fits per model and amount, each from its own initialisation and clip draws; the plot and "
+                    + "summary.json give the mean and spread over them (default: ${DEFAULT-VALUE})")
+    int fitSeeds;
+
     @Option(names = "--stage", defaultValue = "all",
             description = "all; or one stage: core (record the mice, train the core), fits (fit the new mouse; run"
                     + " several at once with different --models), report (results, plots) (default: ${DEFAULT-VALUE})")
@@ -76,7 +81,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(cohort, cohortTrials, amounts,
                 neurons, cohortNeurons > 0 ? cohortNeurons : neurons, testClips, repeats, options.epochs, fitEpochs,
-                options.configName, options.seed,
+                fitSeeds, options.configName, options.seed,
                 options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));

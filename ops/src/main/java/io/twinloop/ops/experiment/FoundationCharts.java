@@ -11,6 +11,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The experiment's plots: Fig. 3 (CC_norm against minutes of data, per test domain) and the learning curves. */
@@ -24,22 +25,25 @@ final class FoundationCharts {
         List<XYChart> panels = new ArrayList<>();
         for (String domain : FoundationExperiment.TEST_DOMAINS) {
             XYChart chart = new XYChartBuilder().width(420).height(360).title(domain).xAxisTitle("minutes of training data")
-                    .yAxisTitle("median CC_norm").build();
+                    .yAxisTitle("median CC_norm (mean, SD over seeds)").build();
             chart.getStyler().setXAxisDecimalPattern("0.##");
-            for (String model : List.of("foundation", "individual")) {
+            for (String model : List.of(FoundationExperiment.FOUNDATION, FoundationExperiment.INDIVIDUAL)) {
                 List<Double> x = new ArrayList<>();
-                List<Double> y = new ArrayList<>();
-                for (FoundationExperiment.FitResult f : fits) {
-                    if (!f.model().equals(model)) {
-                        continue;
+                List<Double> mean = new ArrayList<>();
+                List<Double> spread = new ArrayList<>();
+                for (int amount : amounts) {
+                    double[] scores = fits.stream().filter(f -> f.model().equals(model) && f.amount() == amount)
+                            .flatMap(f -> FitComparison.score(f, domain).stream())
+                            .mapToDouble(s -> Double.isFinite(s) ? s : 0).toArray();
+                    if (scores.length > 0) {
+                        x.add(amount * 10 / 60.0);
+                        mean.add(Arrays.stream(scores).average().orElseThrow());
+                        spread.add(standardDeviation(scores));
                     }
-                    f.scores().stream().filter(s -> s.domain().equals(domain)).findFirst().ifPresent(s -> {
-                        x.add(f.amount() * 10 / 60.0);
-                        y.add(Double.isFinite(s.ccNorm()) ? s.ccNorm() : 0);
-                    });
                 }
                 if (!x.isEmpty()) {
-                    XYSeries series = chart.addSeries(model, x, y);
+                    // the mean over the fits' seeds, with their standard deviation as the error bar
+                    XYSeries series = chart.addSeries(model, x, mean, spread);
                     series.setMarker(SeriesMarkers.CIRCLE);
                 }
             }
@@ -54,7 +58,7 @@ final class FoundationCharts {
         int largest = amounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
         int longest = coreCurve.size();
         for (FoundationExperiment.FitResult f : fits) {
-            if (f.amount() == largest) {
+            if (f.amount() == largest && f.seedIndex() == 0) {
                 addCurve(curves, "new mouse, " + f.model() + ", " + largest + " trials", f.curve());
                 longest = Math.max(longest, f.curve().size());
             }
@@ -81,6 +85,16 @@ final class FoundationCharts {
     private static void addLevel(XYChart chart, String name, double level, int epochs) {
         chart.addSeries(name, new double[] {1, Math.max(2, epochs)}, new double[] {level, level})
                 .setMarker(SeriesMarkers.NONE);
+    }
+
+    /** @return the sample standard deviation, 0 for fewer than two values */
+    private static double standardDeviation(double[] values) {
+        if (values.length < 2) {
+            return 0;
+        }
+        double mean = Arrays.stream(values).average().orElseThrow();
+        double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        return Math.sqrt(squares / (values.length - 1));
     }
 
     /** @return a readable line per domain, for logs */

@@ -63,11 +63,19 @@ public final class FoundationExperiment {
      * @param testClipsPerDomain distinct test clips per domain, each shown {@code repeats} times
      * @param coreEpochs        epochs of the cohort training
      * @param fitEpochs         epochs of every fit of the new mouse
+     * @param fitSeeds          fits per model and amount, each from its own initialisation and clip draws, so that
+     *                          each comparison has a spread: at scores near zero one fit per cell is noise
      */
     public record Settings(int cohort, int cohortTrials, List<Integer> amounts, int neurons, int cohortNeurons,
                            int testClipsPerDomain,
-                           int repeats, int coreEpochs, int fitEpochs, String configName, long seed,
+                           int repeats, int coreEpochs, int fitEpochs, int fitSeeds, String configName, long seed,
                            ReadoutInitialisation readout) {
+
+        public Settings {
+            if (fitSeeds < 1) {
+                throw new IllegalArgumentException("fit seeds " + fitSeeds + ": need at least 1");
+            }
+        }
     }
 
     private final Settings settings;
@@ -133,17 +141,27 @@ public final class FoundationExperiment {
     /**
      * Stage 2: fits the new mouse with each of {@code models} ({@link #FOUNDATION}: on the frozen core;
      * {@link #INDIVIDUAL}: from scratch) at every amount of data; each fit's model, metrics and scores are saved
-     * in {@code out}, so that fits may run in separate processes.
+     * in {@code out}, so that fits may run in separate processes. A fit whose scores are already in {@code out}
+     * is not repeated.
      */
     public void fits(Path out, List<String> models) throws IOException {
         MouseRecording newMouse = MouseRecording.open(newMouseRoot(out), "new-mouse");
-        for (int amount : settings.amounts()) {
-            for (String model : models) {
-                if (!model.equals(FOUNDATION) && !model.equals(INDIVIDUAL)) {
-                    throw new IllegalArgumentException("model '" + model + "': use " + FOUNDATION + " or " + INDIVIDUAL);
+        for (String model : models) {
+            if (!model.equals(FOUNDATION) && !model.equals(INDIVIDUAL)) {
+                throw new IllegalArgumentException("model '" + model + "': use " + FOUNDATION + " or " + INDIVIDUAL);
+            }
+        }
+        for (int seedIndex = 0; seedIndex < settings.fitSeeds(); seedIndex++) {
+            for (int amount : settings.amounts()) {
+                for (String model : models) {
+                    FitKey key = new FitKey(model, amount, seedIndex);
+                    if (Files.exists(key.scores(out))) {
+                        System.err.printf("%s: kept, %s exists%n", key.name(), key.scores(out));
+                        continue;
+                    }
+                    FitResult fit = fit(newMouse, key, model.equals(FOUNDATION) ? out.resolve(CORE_FILE) : null, out);
+                    json.writerWithDefaultPrettyPrinter().writeValue(key.scores(out).toFile(), fit);
                 }
-                FitResult fit = fit(newMouse, amount, model.equals(FOUNDATION) ? out.resolve(CORE_FILE) : null, out);
-                json.writerWithDefaultPrettyPrinter().writeValue(fitFile(out, model, amount).toFile(), fit);
             }
         }
     }
@@ -151,11 +169,13 @@ public final class FoundationExperiment {
     /** Stage 3: gathers the saved fits into results.csv, summary.json and the plots. */
     public ObjectNode report(Path out) throws IOException {
         List<FitResult> fits = new ArrayList<>();
-        for (int amount : settings.amounts()) {
-            for (String model : List.of(FOUNDATION, INDIVIDUAL)) {
-                Path file = fitFile(out, model, amount);
-                if (Files.exists(file)) {
-                    fits.add(json.readValue(file.toFile(), FitResult.class));
+        for (int seedIndex = 0; seedIndex < settings.fitSeeds(); seedIndex++) {
+            for (int amount : settings.amounts()) {
+                for (String model : List.of(FOUNDATION, INDIVIDUAL)) {
+                    Path file = new FitKey(model, amount, seedIndex).scores(out);
+                    if (Files.exists(file)) {
+                        fits.add(json.readValue(file.toFile(), FitResult.class));
+                    }
                 }
             }
         }
@@ -170,12 +190,14 @@ public final class FoundationExperiment {
             summary.set("core", TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata());
         }
         GroundTruth newMouseTruth = GroundTruth.read(new RecordingLayout(newMouseRoot(out)).groundTruth());
+        summary.set("foundation_vs_individual", json.valueToTree(FitComparison.of(fits, settings.amounts())));
         ArrayNode rows = summary.putArray("fits");
         for (FitResult f : fits) {
             ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
+                    .put("seed_index", f.seedIndex())
                     .put("train_minutes", f.amount() * FRAMES_PER_TRIAL / 30.0 / 60.0)
                     .put("clips_per_second", f.clipsPerSecond()).put("peak_rss_mb", f.peakRssMb());
-            Path model = modelFile(out, f.model(), f.amount());
+            Path model = new FitKey(f.model(), f.amount(), f.seedIndex()).model(out);
             if (Files.exists(model)) {
                 ReceptiveFieldRecovery r = ReceptiveFieldRecovery.of(TwinloopCheckpoint.read(model), newMouseTruth);
                 row.putObject("receptive_field_recovery").put("x", r.horizontal()).put("y", r.vertical());
@@ -193,36 +215,57 @@ public final class FoundationExperiment {
         return out.resolve("recordings").resolve("new-mouse");
     }
 
-    private static Path fitFile(Path out, String model, int amount) {
-        return out.resolve("fit-" + model + "-" + amount + ".json");
+    /**
+     * One fit's files in the experiment's directory: the first seed keeps the names of a run with one seed per fit
+     * ({@code individual-16.twinloop}), the others add their index ({@code individual-16-seed1.twinloop}).
+     */
+    private record FitKey(String model, int amount, int seedIndex) {
+
+        String name() {
+            return model + "-" + amount + (seedIndex == 0 ? "" : "-seed" + seedIndex);
+        }
+
+        Path scores(Path out) {
+            return out.resolve("fit-" + name() + ".json");
+        }
+
+        Path model(Path out) {
+            return out.resolve(name() + ".twinloop");
+        }
+
+        Path metrics(Path out) {
+            return out.resolve("metrics-" + name() + ".csv");
+        }
     }
 
-    private static Path modelFile(Path out, String model, int amount) {
-        return out.resolve(model + "-" + amount + ".twinloop");
+    /**
+     * One fit of the new mouse and its held-out scores.
+     *
+     * @param seedIndex which of the fits of this model and amount (0: the first; absent in a file written before
+     *                  fits had several seeds, which reads as 0)
+     */
+    record FitResult(String model, int amount, int seedIndex, List<EpochMetrics> curve,
+                     List<HeldOutEvaluation.DomainScores> scores, double clipsPerSecond, long peakRssMb) {
     }
 
-    /** One fit of the new mouse and its held-out scores. */
-    record FitResult(String model, int amount, List<EpochMetrics> curve, List<HeldOutEvaluation.DomainScores> scores,
-                     double clipsPerSecond, long peakRssMb) {
-    }
-
-    private FitResult fit(MouseRecording mouse, int amount, Path core, Path out) throws IOException {
-        String model = core == null ? INDIVIDUAL : FOUNDATION;
+    private FitResult fit(MouseRecording mouse, FitKey key, Path core, Path out) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TrainingRun run = new TrainingRun(settings.configName(), settings.seed() + amount, fitTraining,
-                    settings.fitEpochs(), core, core != null, amount, settings.readout());
-            TrainingRun.Result result = run.run(List.of(mouse), manager,
-                    out.resolve("metrics-" + model + "-" + amount + ".csv"), null, true, FoundationExperiment::log);
+            // seed index 0 keeps the seed a run with one seed per fit used
+            long seed = settings.seed() + key.amount() + 1000L * key.seedIndex();
+            TrainingRun run = new TrainingRun(settings.configName(), seed, fitTraining,
+                    settings.fitEpochs(), core, core != null, key.amount(), settings.readout());
+            TrainingRun.Result result = run.run(List.of(mouse), manager, key.metrics(out), null, true,
+                    FoundationExperiment::log);
             var trained = result.model().mice().get(mouse.name());
-            TwinExport.write(modelFile(out, model, amount), settings.configName(), trained,
-                    json.createObjectNode().put("trained_by", "twinloop experiment foundation").put("model", model)
-                            .put("train_trials", amount));
+            TwinExport.write(key.model(out), settings.configName(), trained,
+                    json.createObjectNode().put("trained_by", "twinloop experiment foundation")
+                            .put("model", key.model()).put("train_trials", key.amount()).put("seed", seed));
             List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(SCORE_BURN_IN_FRAMES)
                     .score(trained, mouse, TEST_TIER, manager);
-            System.err.printf("%s, %d trials: %s%n", model, amount, FoundationCharts.describe(scores));
-            return new FitResult(model, amount, result.epochs(), scores,
-                    result.medianClipsPerSecond(),
-                    PeakMemory.residentMegabytes());
+            System.err.printf("%s, %d trials, seed %d: %s%n", key.model(), key.amount(), seed,
+                    FoundationCharts.describe(scores));
+            return new FitResult(key.model(), key.amount(), key.seedIndex(), result.epochs(), scores,
+                    result.medianClipsPerSecond(), PeakMemory.residentMegabytes());
         }
     }
 
@@ -254,11 +297,11 @@ public final class FoundationExperiment {
 
     private static void writeResults(Path file, List<FitResult> fits) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
-            w.println("model,train_trials,domain,cc_norm,cc_abs,cc_max,perfect_twin_cc_norm");
+            w.println("model,train_trials,seed_index,domain,cc_norm,cc_abs,cc_max,perfect_twin_cc_norm");
             for (FitResult f : fits) {
                 for (HeldOutEvaluation.DomainScores s : f.scores()) {
-                    w.printf("%s,%d,%s,%.4f,%.4f,%.4f,%.4f%n", f.model(), f.amount(), s.domain(), s.ccNorm(), s.ccAbs(),
-                            s.ccMax(), s.perfectCcNorm());
+                    w.printf("%s,%d,%d,%s,%.4f,%.4f,%.4f,%.4f%n", f.model(), f.amount(), f.seedIndex(), s.domain(),
+                            s.ccNorm(), s.ccAbs(), s.ccMax(), s.perfectCcNorm());
                 }
             }
         }

@@ -31,7 +31,7 @@ class FoundationExperimentTest {
     @Test
     void runsEveryStageAndTheFoundationFitKeepsTheCohortsCore(@TempDir Path out) throws IOException {
         FoundationExperiment.Settings settings = new FoundationExperiment.Settings(1, 2, List.of(1), 5, 8, 1, 2, 1, 1,
-                "tiny", 3, ReadoutInitialisation.AUTO);
+                2, "tiny", 3, ReadoutInitialisation.AUTO);
         TrainingConfig training = new TrainingConfig(0.1, new NesterovSgd.Settings(0, 0.9, true, 1.0, 0.01),
                 new CosineSchedule(1, 0, 0), 0, 8, 2, 1, 1, 1, true);
 
@@ -60,12 +60,24 @@ class FoundationExperimentTest {
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
         for (String model : List.of("foundation", "individual")) {
             for (String domain : FoundationExperiment.TEST_DOMAINS) {
-                assertTrue(rows.stream().anyMatch(r -> r.startsWith(model + ",1," + domain + ",")),
-                        model + " scored on " + domain + ": " + rows);
+                for (int seedIndex : new int[] {0, 1}) {
+                    String row = model + ",1," + seedIndex + "," + domain + ",";
+                    assertTrue(rows.stream().anyMatch(r -> r.startsWith(row)), row + " in " + rows);
+                }
             }
         }
+        // the second seed is its own fit: its own file, its own initialisation
+        TwinloopCheckpoint secondSeed = TwinloopCheckpoint.read(out.resolve("individual-1-seed1.twinloop"));
+        assertTrue(core.tensors().keySet().stream().filter(k -> k.startsWith("core."))
+                .anyMatch(k -> !Arrays.equals(individual.tensors().get(k).floats(), secondSeed.tensors().get(k).floats())),
+                "a second seed initialises its own core");
+        JsonNode comparison = summary.path("foundation_vs_individual");
+        assertEquals(FoundationExperiment.TEST_DOMAINS.size(), comparison.size(), comparison.toString());
+        for (JsonNode cell : comparison) {
+            assertEquals(2, cell.path("seeds").asInt(), cell.toString());
+        }
         JsonNode fits = summary.path("fits");
-        assertEquals(2, fits.size());
+        assertEquals(4, fits.size());
         for (JsonNode fit : fits) {
             assertTrue(fit.path("receptive_field_recovery").has("x"), fit.toString());
             assertTrue(Double.isFinite(fit.path("natural-movies").path("perfect_twin_cc_norm").asDouble(Double.NaN)),
@@ -73,9 +85,14 @@ class FoundationExperimentTest {
         }
         assertTrue(Files.size(out.resolve("fig3-foundation-vs-individual.png")) > 0);
 
+        // fits already in the directory are kept, so a stopped fits stage resumes where it stopped
+        long written = Files.getLastModifiedTime(out.resolve("individual-1-seed1.twinloop")).toMillis();
+        new FoundationExperiment(settings, training, training).fits(out, List.of(FoundationExperiment.INDIVIDUAL));
+        assertEquals(written, Files.getLastModifiedTime(out.resolve("individual-1-seed1.twinloop")).toMillis());
+
         // the recordings are reused by a later run only when they are the mice it asks for
         FoundationExperiment.Settings moreNeurons = new FoundationExperiment.Settings(1, 2, List.of(1), 5, 9, 1, 2, 1,
-                1, "tiny", 3, ReadoutInitialisation.AUTO);
+                1, 1, "tiny", 3, ReadoutInitialisation.AUTO);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new FoundationExperiment(moreNeurons, training, training).trainCore(out));
         assertTrue(refused.getMessage().contains("recorded with 8 neurons"), refused.getMessage());
