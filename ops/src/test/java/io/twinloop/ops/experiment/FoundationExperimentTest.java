@@ -69,7 +69,8 @@ class FoundationExperimentTest {
         // the second seed is its own fit: its own file, its own initialisation
         TwinloopCheckpoint secondSeed = TwinloopCheckpoint.read(out.resolve("individual-1-seed1.twinloop"));
         assertTrue(core.tensors().keySet().stream().filter(k -> k.startsWith("core."))
-                .anyMatch(k -> !Arrays.equals(individual.tensors().get(k).floats(), secondSeed.tensors().get(k).floats())),
+                .anyMatch(k -> !Arrays.equals(individual.tensors().get(k).floats(),
+                        secondSeed.tensors().get(k).floats())),
                 "a second seed initialises its own core");
         JsonNode comparison = summary.path("foundation_vs_individual");
         assertEquals(FoundationExperiment.TEST_DOMAINS.size(), comparison.size(), comparison.toString());
