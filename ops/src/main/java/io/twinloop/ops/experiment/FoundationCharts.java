@@ -2,6 +2,7 @@ package io.twinloop.ops.experiment;
 
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.ops.training.HeldOutEvaluation;
+import io.twinloop.ops.validation.Moments;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -11,7 +12,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** The experiment's plots: Fig. 3 (CC_norm against minutes of data, per test domain) and the learning curves. */
@@ -37,8 +37,9 @@ final class FoundationCharts {
                             .mapToDouble(s -> Double.isFinite(s) ? s : 0).toArray();
                     if (scores.length > 0) {
                         x.add(amount * 10 / 60.0);
-                        mean.add(Arrays.stream(scores).average().orElseThrow());
-                        spread.add(standardDeviation(scores));
+                        mean.add(Moments.mean(scores));
+                        // one seed: no spread to show
+                        spread.add(scores.length > 1 ? Math.sqrt(Moments.variance(scores, 1)) : 0);
                     }
                 }
                 if (!x.isEmpty()) {
@@ -85,16 +86,6 @@ final class FoundationCharts {
     private static void addLevel(XYChart chart, String name, double level, int epochs) {
         chart.addSeries(name, new double[] {1, Math.max(2, epochs)}, new double[] {level, level})
                 .setMarker(SeriesMarkers.NONE);
-    }
-
-    /** @return the sample standard deviation, 0 for fewer than two values */
-    private static double standardDeviation(double[] values) {
-        if (values.length < 2) {
-            return 0;
-        }
-        double mean = Arrays.stream(values).average().orElseThrow();
-        double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
-        return Math.sqrt(squares / (values.length - 1));
     }
 
     /** @return a readable line per domain, for logs */
