@@ -32,6 +32,12 @@ public final class CosineSchedule {
         return cycleSize;
     }
 
+    /** @return the schedule in words, e.g. {@code cosine cycles of 40 epochs, 1 warm-up epoch in the first 1} */
+    public String describe() {
+        return "cosine cycles of " + cycleSize + " epochs, " + warmupEpochs + " warm-up epochs in the first "
+                + warmupCycles + " cycles";
+    }
+
     /** @return the learning rate of the epoch at {@code position} for a peak rate {@code peak} */
     public double learningRate(double peak, SchedulePosition position) {
         int epoch = position.epoch();

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * Trains a {@link TrainableModel} as fnn's {@code RandomOptimizer.optimize} does, epoch by epoch:
  * the epoch's seed and learning rate come from the {@link CosineSchedule}; every training batch of
  * clips runs from a fresh state through all its frames, the Poisson loss after the burn-in is
- * back-propagated and {@link NesterovSgd} steps; validation batches follow without gradients.
+ * back-propagated and the {@link Optimiser} (fnn's {@link NesterovSgd}, or {@link Adam}) steps; validation batches follow without gradients.
  *
  * <p>All randomness of an epoch (clip draws, stream draws, the engine's RNG for sampled readout
  * positions) is seeded from the epoch's seed alone, so a run resumed from a checkpoint continues
@@ -48,7 +48,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final ClipSampler sampler;
     private final NDManager manager;
-    private final NesterovSgd optimizer;
+    private final Optimiser optimizer;
     private final ClipObjective objective;
     private final Set<String> frozenPrefixes = new LinkedHashSet<>();
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class Trainer {
         this.config = config;
         this.sampler = new ClipSampler(trials, config.clipLength(), config.batchSize());
         this.manager = manager;
-        this.optimizer = new NesterovSgd(config.sgd(), manager);
+        this.optimizer = config.optimiser().create(manager);
         this.objective = new ClipObjective(model, config.burninFrames());
         if (!sampler.hasTrials(true) && config.trainingBatches() > 0) {
             throw new IllegalArgumentException("no training trials to draw clips from");
@@ -157,7 +157,7 @@ public final class Trainer {
                         batchLoss = finite(loss.getFloat(), "training");
                         collector.backward(loss);
                     }
-                    NesterovSgd.StepReport report = optimizer.step(trainable, learningRate, true);
+                    Optimiser.StepReport report = optimizer.step(trainable, learningRate, true);
                     normSum += report.gradientNorm();
                     lossSum += batchLoss;
                     if (!report.droppedGradients().isEmpty()) {
@@ -199,23 +199,30 @@ public final class Trainer {
     /** Writes parameters, momentum and the position of the next epoch into {@code directory}. */
     public void save(Path directory) throws IOException {
         TrainingCheckpoint.save(directory, position, List.copyOf(frozenPrefixes), model.parameters(),
-                optimizer.momentumBuffers());
+                optimizer.state());
     }
 
     /**
      * Continues from a checkpoint: copies its parameters into the model's tensors, restores the
-     * momentum and the schedule position. Freeze the same prefixes as the run that saved it, before.
+     * optimiser's state and the schedule position. Freeze the same prefixes as the run that saved it, before.
      *
      * @throws IOException naming the parameter when the checkpoint lacks one or its shape differs, or
-     *                     when the checkpoint's run froze other modules
+     *                     when the checkpoint's run froze other modules or
+     *                     used another optimiser
      */
     public void resume(Path directory) throws IOException {
         TrainingCheckpoint checkpoint = TrainingCheckpoint.load(directory, manager);
         if (!Set.copyOf(checkpoint.frozen()).equals(frozenPrefixes)) {
-            checkpoint.parameters().values().forEach(NDArray::close);
-            checkpoint.momentum().values().forEach(NDArray::close);
+            discard(checkpoint);
             throw new IOException(directory + ": saved by a run that froze " + checkpoint.frozen()
                     + ", this trainer freezes " + frozenPrefixes);
+        }
+        // first, so that a checkpoint of another optimiser is refused before any parameter changes
+        try {
+            optimizer.restore(checkpoint.momentum());
+        } catch (IllegalArgumentException e) {
+            discard(checkpoint);
+            throw new IOException(directory + ": " + e.getMessage(), e);
         }
         try (NoGrad noGrad = new NoGrad()) {
             for (TrainableParameter p : model.parameters()) {
@@ -231,8 +238,12 @@ public final class Trainer {
                 saved.close();
             }
         }
-        optimizer.restoreMomentum(checkpoint.momentum());
         position = checkpoint.next();
+    }
+
+    private static void discard(TrainingCheckpoint checkpoint) {
+        checkpoint.parameters().values().forEach(NDArray::close);
+        checkpoint.momentum().values().forEach(NDArray::close);
     }
 
     private double validate(List<List<ClipRequest>> plan) {
@@ -268,8 +279,8 @@ public final class Trainer {
         return value;
     }
 
-    /** @return the optimiser's momentum buffers (for inspection) */
+    /** @return the optimiser's state: SGD's momentum buffers, Adam's moments (for inspection) */
     Map<String, NDArray> momentumBuffers() {
-        return optimizer.momentumBuffers();
+        return optimizer.state();
     }
 }

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *       {@code frozen}, the comma-separated frozen module prefixes;</li>
  *   <li>{@code parameters/<fnn key>.npy}: every model parameter, float32 (frozen ones too, so the
  *       directory is a complete state dict);</li>
- *   <li>{@code momentum/<fnn key>.npy}: the optimiser's momentum buffers.</li>
+ *   <li>{@code momentum/<key>.npy}: the optimiser's state: SGD's momentum buffers by fnn key, or Adam's
+ *       {@code <fnn key>@first}, {@code @second} and {@code @steps}.</li>
  * </ul>
  * A save writes a sibling {@code .partial} directory and then swaps it in, so a crash mid-save
  * leaves the previous checkpoint readable.

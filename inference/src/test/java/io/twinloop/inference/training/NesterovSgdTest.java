@@ -73,7 +73,7 @@ class NesterovSgdTest {
             assertEquals(1, report.parametersMoved());
             assertEquals(Math.sqrt(2 * 2 + 4 * 4), report.gradientNorm(), 1e-6);
             assertArrayEquals(new float[] {3f, 4f}, unused.toFloatArray(), "no decay, no momentum without a gradient");
-            assertTrue(sgd.momentumBuffers().containsKey("used") && !sgd.momentumBuffers().containsKey("unused"));
+            assertTrue(sgd.state().containsKey("used") && !sgd.state().containsKey("unused"));
             // g = 2p = (2, 4); m = g; nesterov g + 0.9 m = 1.9 g; + decay 0.1 p; p -= 0.1 * that
             assertArrayEquals(new float[] {1f - 0.1f * (3.8f + 0.1f), 2f - 0.1f * (7.6f + 0.2f)}, used.toFloatArray(), 1e-6f);
         }

@@ -157,6 +157,38 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void adamRunResumesExactlyAndRefusesAnSgdCheckpoint(@TempDir Path work) throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(6, 1, 1), 42, 12,
+                    4, 12, 2, 3, true);
+            RecurrentLnpModel straight = model(m, SyntheticRecording.initialParameters(3));
+            List<EpochMetrics> straightEpochs = new Trainer(straight, layout, adam, m).run(2);
+
+            Path checkpoint = work.resolve("adam");
+            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, adam, m).checkpointTo(checkpoint).run(1);
+            RecurrentLnpModel resumed = model(m, SyntheticRecording.initialParameters(4));
+            Trainer resumedTrainer = new Trainer(resumed, layout, adam, m);
+            resumedTrainer.resume(checkpoint);
+            assertTrue(resumedTrainer.momentumBuffers().containsKey("core.weight" + Adam.SECOND));
+            EpochMetrics second = resumedTrainer.runEpoch();
+            for (TrainableParameter p : straight.parameters()) {
+                assertArrayEquals(p.value().toFloatArray(), resumed.tensor(p.name()).toFloatArray(), p.name());
+            }
+            assertEquals(straightEpochs.get(1).trainingLoss(), second.trainingLoss());
+
+            Path sgdCheckpoint = work.resolve("sgd");
+            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, config(0.05, new CosineSchedule(6, 1, 1)),
+                    m).checkpointTo(sgdCheckpoint).run(1);
+            RecurrentLnpModel untouched = model(m, SyntheticRecording.initialParameters(5));
+            float[] before = untouched.tensor("core.weight").toFloatArray();
+            IOException refused = assertThrows(IOException.class,
+                    () -> new Trainer(untouched, layout, adam, m).resume(sgdCheckpoint));
+            assertTrue(refused.getMessage().contains("trained with SGD"), refused.getMessage());
+            assertArrayEquals(before, untouched.tensor("core.weight").toFloatArray(), "no parameter changed");
+        }
+    }
+
     private static double meanAbsoluteError(float[] expected, NDArray actual) {
         float[] a = actual.toFloatArray();
         double sum = 0;
