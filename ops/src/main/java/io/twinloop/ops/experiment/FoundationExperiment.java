@@ -115,6 +115,8 @@ public final class FoundationExperiment {
                         FRAMES_PER_TRIAL, naturalMovies(), TEST_DOMAINS));
         Path core = out.resolve(CORE_FILE);
         if (Files.exists(core)) {
+            requireSameTraining(core, coreTrainingDescription(), TwinloopCheckpoint.read(core).metadata()
+                    .path(TRAINING).asText(null));
             return;
         }
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -125,7 +127,8 @@ public final class FoundationExperiment {
                     out.resolve(CORE_CHECKPOINTS), true, FoundationExperiment::log);
             ObjectNode metadata = json.createObjectNode().put("trained_by", "twinloop experiment")
                     .put("cohort", settings.cohort())
-                    .put("cohort_neurons", settings.cohortNeurons()).put("peak_rss_mb", PeakMemory.residentMegabytes())
+                    .put("cohort_neurons", settings.cohortNeurons()).put(TRAINING, coreTrainingDescription())
+                    .put("peak_rss_mb", PeakMemory.residentMegabytes())
                     .put("clips_per_second", result.medianClipsPerSecond());
             ArrayNode recovery = metadata.putArray("receptive_field_recovery");
             for (MouseRecording mouse : cohort) {
@@ -156,7 +159,10 @@ public final class FoundationExperiment {
                 for (String model : models) {
                     FitKey key = new FitKey(model, amount, seedIndex);
                     if (Files.exists(key.scores(out))) {
-                        System.err.printf("%s: kept, %s exists%n", key.name(), key.scores(out));
+                        String made = json.readValue(key.scores(out).toFile(), FitResult.class).training();
+                        requireSameTraining(key.scores(out), fitTrainingDescription(key, out), made);
+                        System.err.printf("%s: kept, %s exists%s%n", key.name(), key.scores(out),
+                                made == null ? " (written before fits recorded their settings: not checked)" : "");
                         continue;
                     }
                     FitResult fit = fit(newMouse, key, model.equals(FOUNDATION) ? out.resolve(CORE_FILE) : null, out);
@@ -196,7 +202,8 @@ public final class FoundationExperiment {
             ObjectNode row = rows.addObject().put("model", f.model()).put("train_trials", f.amount())
                     .put("seed_index", f.seedIndex())
                     .put("train_minutes", f.amount() * FRAMES_PER_TRIAL / 30.0 / 60.0)
-                    .put("clips_per_second", f.clipsPerSecond()).put("peak_rss_mb", f.peakRssMb());
+                    .put("clips_per_second", f.clipsPerSecond()).put("peak_rss_mb", f.peakRssMb())
+                    .put("kept_epoch", f.keptEpoch()).put(TRAINING, f.training());
             Path model = new FitKey(f.model(), f.amount(), f.seedIndex()).model(out);
             if (Files.exists(model)) {
                 ReceptiveFieldRecovery r = ReceptiveFieldRecovery.of(TwinloopCheckpoint.read(model), newMouseTruth);
@@ -209,6 +216,44 @@ public final class FoundationExperiment {
         }
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
         return summary;
+    }
+
+    /** the key under which a core's metadata and a fit's scores record how they were trained */
+    static final String TRAINING = "training";
+
+    private String coreTrainingDescription() {
+        return settings.configName() + " network, " + settings.cohort() + " mice of " + settings.cohortTrials()
+                + " trials, seed " + settings.seed() + ", " + settings.coreEpochs() + " epochs of " + coreTraining.describe()
+                + "; readout start " + settings.readout();
+    }
+
+    /** @return how {@code key} is fitted: its seed, the fits' settings and, on the frozen core, the core's own */
+    private String fitTrainingDescription(FitKey key, Path out) throws IOException {
+        String onCore = "";
+        if (key.model().equals(FOUNDATION) && Files.exists(out.resolve(CORE_FILE))) {
+            onCore = "; on a core of " + TwinloopCheckpoint.read(out.resolve(CORE_FILE)).metadata().path(TRAINING)
+                    .asText("unrecorded settings");
+        }
+        return settings.configName() + " network, seed " + fitSeed(key) + ", " + settings.fitEpochs() + " epochs of "
+                + fitTraining.describe() + "; readout start " + settings.readout()
+                + "; the epoch of lowest validation loss kept" + onCore;
+    }
+
+    /**
+     * Refuses to reuse {@code file} when it records other settings than these: a rerun in the same {@code --out}
+     * with, say, another learning rate must not report the old result as its own. A file from before results recorded
+     * their settings ({@code made} null) is reused.
+     */
+    private static void requireSameTraining(Path file, String wanted, String made) {
+        if (made != null && !made.equals(wanted)) {
+            throw new IllegalArgumentException(file + " was trained with other settings.\n  it: " + made
+                    + "\n  now: " + wanted + "\nUse another --out, or remove the file to train it again.");
+        }
+    }
+
+    private long fitSeed(FitKey key) {
+        // seed index 0 keeps the seed a run with one seed per fit used
+        return settings.seed() + key.amount() + 1000L * key.seedIndex();
     }
 
     private static Path newMouseRoot(Path out) {
@@ -243,17 +288,21 @@ public final class FoundationExperiment {
      *
      * @param seedIndex which of the fits of this model and amount (0: the first; absent in a file written before
      *                  fits had several seeds, which reads as 0)
+     * @param keptEpoch the epoch (index in {@code curve}) whose parameters were scored: the one with the lowest
+     *                  validation loss (null in a file written before fits kept their best epoch: the last)
+     * @param training  how it was fitted, in words (null in a file written before fits recorded it)
      */
     record FitResult(String model, int amount, int seedIndex, List<EpochMetrics> curve,
-                     List<HeldOutEvaluation.DomainScores> scores, double clipsPerSecond, long peakRssMb) {
+                     List<HeldOutEvaluation.DomainScores> scores, double clipsPerSecond, long peakRssMb,
+                     Integer keptEpoch, String training) {
     }
 
     private FitResult fit(MouseRecording mouse, FitKey key, Path core, Path out) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
-            // seed index 0 keeps the seed a run with one seed per fit used
-            long seed = settings.seed() + key.amount() + 1000L * key.seedIndex();
+            long seed = fitSeed(key);
+            String training = fitTrainingDescription(key, out);
             TrainingRun run = new TrainingRun(settings.configName(), seed, fitTraining,
-                    settings.fitEpochs(), core, core != null, key.amount(), settings.readout());
+                    settings.fitEpochs(), core, core != null, key.amount(), settings.readout()).keepingBestEpoch();
             TrainingRun.Result result = run.run(List.of(mouse), manager, key.metrics(out), null, true,
                     FoundationExperiment::log);
             var trained = result.model().mice().get(mouse.name());
@@ -262,10 +311,11 @@ public final class FoundationExperiment {
                             .put("model", key.model()).put("train_trials", key.amount()).put("seed", seed));
             List<HeldOutEvaluation.DomainScores> scores = new HeldOutEvaluation(SCORE_BURN_IN_FRAMES)
                     .score(trained, mouse, TEST_TIER, manager);
-            System.err.printf("%s, %d trials, seed %d: %s%n", key.model(), key.amount(), seed,
-                    FoundationCharts.describe(scores));
+            System.err.printf("%s, %d trials, seed %d, epoch %d of %d kept (lowest validation loss %.4f): %s%n",
+                    key.model(), key.amount(), seed, result.keptEpoch() + 1, result.epochs().size(),
+                    result.epochs().get(result.keptEpoch()).validationLoss(), FoundationCharts.describe(scores));
             return new FitResult(key.model(), key.amount(), key.seedIndex(), result.epochs(), scores,
-                    result.medianClipsPerSecond(), PeakMemory.residentMegabytes());
+                    result.medianClipsPerSecond(), PeakMemory.residentMegabytes(), result.keptEpoch(), training);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.twinloop.ops.training;
 
 import ai.djl.ndarray.NDManager;
+import io.twinloop.inference.training.BestValidationEpoch;
 import io.twinloop.inference.training.CohortTrainingModel;
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.Trainer;
@@ -30,9 +31,22 @@ import java.util.function.Consumer;
  * @param trainTrials training trials to use per mouse (the first ones), or 0 for all
  * @param readout     how each mouse's readout starts ({@link ReadoutInitialisation#AUTO}: from the responses on a
  *                    frozen core)
+ * @param keepBestEpoch end with the parameters of the epoch with the lowest validation loss
+ *                    ({@link BestValidationEpoch}) instead of the last epoch's
  */
 public record TrainingRun(String configName, long seed, TrainingConfig training, int epochs, Path core,
-                          boolean freezeCore, int trainTrials, ReadoutInitialisation readout) {
+                          boolean freezeCore, int trainTrials, ReadoutInitialisation readout, boolean keepBestEpoch) {
+
+    /** A run that ends with its last epoch's parameters. */
+    public TrainingRun(String configName, long seed, TrainingConfig training, int epochs, Path core, boolean freezeCore,
+                       int trainTrials, ReadoutInitialisation readout) {
+        this(configName, seed, training, epochs, core, freezeCore, trainTrials, readout, false);
+    }
+
+    /** @return this run, ending with the parameters of its epoch with the lowest validation loss */
+    public TrainingRun keepingBestEpoch() {
+        return new TrainingRun(configName, seed, training, epochs, core, freezeCore, trainTrials, readout, true);
+    }
 
     public TrainingRun {
         if (epochs < 1) {
@@ -43,8 +57,13 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
         }
     }
 
-    /** What a run produced: the trained model and each epoch's metrics. */
-    public record Result(CohortTrainingModel model, List<EpochMetrics> epochs) {
+    /**
+     * What a run produced: the trained model and each epoch's metrics.
+     *
+     * @param keptEpoch the index in {@code epochs} of the epoch whose parameters the model holds: the last, or with
+     *                  {@link #keepBestEpoch()} the one with the lowest validation loss
+     */
+    public record Result(CohortTrainingModel model, List<EpochMetrics> epochs, int keptEpoch) {
 
         /** @return the median over epochs of training clips per second (the upper one of an even count) */
         public double medianClipsPerSecond() {
@@ -84,10 +103,17 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
             trainer.checkpointTo(checkpoints);
         }
         List<EpochMetrics> metrics = new ArrayList<>();
-        while (trainer.position().cycle() * training.schedule().cycleSize() + trainer.position().epoch() < epochs) {
-            metrics.add(trainer.runEpoch());
+        try (BestValidationEpoch best = new BestValidationEpoch(model.parameters(), manager)) {
+            while (trainer.position().cycle() * training.schedule().cycleSize() + trainer.position().epoch() < epochs) {
+                EpochMetrics epoch = trainer.runEpoch();
+                metrics.add(epoch);
+                if (keepBestEpoch) {
+                    best.offer(epoch);
+                }
+            }
+            int kept = keepBestEpoch ? best.restore() : -1;
+            return new Result(model, metrics, kept >= 0 ? kept : metrics.size() - 1);
         }
-        return new Result(model, metrics);
     }
 
     private static boolean resuming(Path checkpoints) {

@@ -17,7 +17,7 @@ class FitComparisonTest {
                 .map(d -> new HeldOutEvaluation.DomainScores(d, 3, 12, d.equals("natural-movies") ? natural : other,
                         0, 0, 1))
                 .toList();
-        return new FoundationExperiment.FitResult(model, amount, seedIndex, List.of(), scores, 1, 1);
+        return new FoundationExperiment.FitResult(model, amount, seedIndex, List.of(), scores, 1, 1, null, null);
     }
 
     @Test

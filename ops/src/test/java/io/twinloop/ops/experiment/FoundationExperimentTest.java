@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.checkpoint.TwinloopCheckpoint;
 import io.twinloop.inference.training.CosineSchedule;
+import io.twinloop.inference.training.Adam;
 import io.twinloop.inference.training.NesterovSgd;
 import io.twinloop.inference.training.TrainingConfig;
 import io.twinloop.ops.training.MouseRecording;
@@ -81,6 +82,8 @@ class FoundationExperimentTest {
         assertEquals(4, fits.size());
         for (JsonNode fit : fits) {
             assertTrue(fit.path("receptive_field_recovery").has("x"), fit.toString());
+            assertEquals(0, fit.path("kept_epoch").asInt(-1), "one epoch: the one kept");
+            assertTrue(fit.path("training").asText().contains("the epoch of lowest validation loss kept"), fit.toString());
             assertTrue(Double.isFinite(fit.path("natural-movies").path("perfect_twin_cc_norm").asDouble(Double.NaN)),
                     fit.toString());
         }
@@ -90,6 +93,21 @@ class FoundationExperimentTest {
         long written = Files.getLastModifiedTime(out.resolve("individual-1-seed1.twinloop")).toMillis();
         new FoundationExperiment(settings, training, training).fits(out, List.of(FoundationExperiment.INDIVIDUAL));
         assertEquals(written, Files.getLastModifiedTime(out.resolve("individual-1-seed1.twinloop")).toMillis());
+        assertTrue(fits.get(0).path("training").asText().contains("SGD with Nesterov momentum"), fits.toString());
+        assertTrue(core.metadata().path("training").asText().contains("peak lr 0.1"), core.metadata().toString());
+
+        // ...but not when they were made with other settings: a rerun must not report them as its own
+        TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(1, 0, 0), 0, 8, 2, 1,
+                1, 1, true);
+        IllegalArgumentException otherFits = assertThrows(IllegalArgumentException.class,
+                () -> new FoundationExperiment(settings, training, adam).fits(out, List.of(FoundationExperiment.INDIVIDUAL)));
+        assertTrue(otherFits.getMessage().contains("individual-1.json was trained with other settings"),
+                otherFits.getMessage());
+        assertTrue(otherFits.getMessage().contains("now: tiny network, seed 4, 1 epochs of Adam"), otherFits.getMessage());
+        IllegalArgumentException otherCore = assertThrows(IllegalArgumentException.class,
+                () -> new FoundationExperiment(settings, adam, training).trainCore(out));
+        assertTrue(otherCore.getMessage().contains("foundation-core.twinloop was trained with other settings"),
+                otherCore.getMessage());
 
         // the recordings are reused by a later run only when they are the mice it asks for
         FoundationExperiment.Settings moreNeurons = new FoundationExperiment.Settings(1, 2, List.of(1), 5, 9, 1, 2, 1,
