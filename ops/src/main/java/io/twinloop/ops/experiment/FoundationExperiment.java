@@ -75,6 +75,14 @@ public final class FoundationExperiment {
             if (fitSeeds < 1) {
                 throw new IllegalArgumentException("fit seeds " + fitSeeds + ": need at least 1");
             }
+            if (amounts.isEmpty() || amounts.stream().anyMatch(a -> a < 1)) {
+                throw new IllegalArgumentException("amounts " + amounts + ": need one or more positive trial counts");
+            }
+            if (amounts.stream().distinct().count() < amounts.size()) {
+                // picocli adds the values of an option given twice to its list: the same fit would run twice
+                throw new IllegalArgumentException("amounts " + amounts + ": an amount is given twice (an --amounts given"
+                        + " twice adds to the first); give each once");
+            }
         }
     }
 
