@@ -44,7 +44,8 @@ public final class NesterovSgd extends Optimiser {
 
         @Override
         public String describe() {
-            return (nesterov ? "SGD with Nesterov momentum " : "SGD with momentum ") + momentum + " (adaptive clip " + clip
+            return (nesterov ? "SGD with Nesterov momentum " : "SGD with momentum ") + momentum
+                    + " (adaptive clip " + clip
                     + ", eps " + eps + "; decay " + decay + ")";
         }
 

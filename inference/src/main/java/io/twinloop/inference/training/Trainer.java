@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * Trains a {@link TrainableModel} as fnn's {@code RandomOptimizer.optimize} does, epoch by epoch:
  * the epoch's seed and learning rate come from the {@link CosineSchedule}; every training batch of
  * clips runs from a fresh state through all its frames, the Poisson loss after the burn-in is
- * back-propagated and the {@link Optimiser} (fnn's {@link NesterovSgd}, or {@link Adam}) steps; validation batches follow without gradients.
+ * back-propagated and the {@link Optimiser} (fnn's {@link NesterovSgd}, or {@link Adam}) steps;
+ * validation batches follow without gradients.
  *
  * <p>All randomness of an epoch (clip draws, stream draws, the engine's RNG for sampled readout
  * positions) is seeded from the epoch's seed alone, so a run resumed from a checkpoint continues
@@ -196,7 +197,7 @@ public final class Trainer {
         return metrics;
     }
 
-    /** Writes parameters, momentum and the position of the next epoch into {@code directory}. */
+    /** Writes parameters, the optimiser's state and the position of the next epoch into {@code directory}. */
     public void save(Path directory) throws IOException {
         TrainingCheckpoint.save(directory, position, List.copyOf(frozenPrefixes), model.parameters(),
                 optimizer.state());
@@ -207,8 +208,7 @@ public final class Trainer {
      * optimiser's state and the schedule position. Freeze the same prefixes as the run that saved it, before.
      *
      * @throws IOException naming the parameter when the checkpoint lacks one or its shape differs, or
-     *                     when the checkpoint's run froze other modules or
-     *                     used another optimiser
+     *                     when the checkpoint's run froze other modules or used another optimiser
      */
     public void resume(Path directory) throws IOException {
         TrainingCheckpoint checkpoint = TrainingCheckpoint.load(directory, manager);

@@ -6,7 +6,7 @@
  *       state, every frame in order, the mean {@link io.twinloop.inference.training.PoissonLoss} after
  *       the burn-in, backward, {@link io.twinloop.inference.training.NesterovSgd} (fnn's SgdClip:
  *       gradient scale, {@link io.twinloop.inference.training.AdaptiveGradientClipping}, Nesterov
- *       momentum, weight decay); the learning rate per epoch from
+ *       momentum, weight decay) or {@link io.twinloop.inference.training.Adam}; the learning rate per epoch from
  *       {@link io.twinloop.inference.training.CosineSchedule} (warm-up, cosine, warm restarts);
  *       validation batches; {@link io.twinloop.inference.training.EpochMetrics} to listeners and a CSV;
  *       a {@link io.twinloop.inference.training.TrainingCheckpoint} per epoch that resumes exactly;

@@ -33,7 +33,8 @@ class BestValidationEpochTest {
     void leavesTheParametersAloneWhenNoEpochWasValidated() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray weight = manager.create(new float[] {7f});
-            try (BestValidationEpoch best = new BestValidationEpoch(List.of(TrainableParameter.of("w", weight)), manager)) {
+            List<TrainableParameter> parameters = List.of(TrainableParameter.of("w", weight));
+            try (BestValidationEpoch best = new BestValidationEpoch(parameters, manager)) {
                 best.offer(epoch(0, Double.NaN));
                 weight.set(new NDIndex("..."), 9f);
                 assertEquals(-1, best.restore());

@@ -160,13 +160,14 @@ class TrainerTest {
     @Test
     void adamRunResumesExactlyAndRefusesAnSgdCheckpoint(@TempDir Path work) throws IOException {
         try (NDManager m = manager.newSubManager()) {
-            TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(6, 1, 1), 42, 12,
-                    4, 12, 2, 3, true);
+            TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(6, 1, 1), 42,
+                    12, 4, 12, 2, 3, true);
             RecurrentLnpModel straight = model(m, SyntheticRecording.initialParameters(3));
             List<EpochMetrics> straightEpochs = new Trainer(straight, layout, adam, m).run(2);
 
             Path checkpoint = work.resolve("adam");
-            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, adam, m).checkpointTo(checkpoint).run(1);
+            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, adam, m).checkpointTo(checkpoint)
+                    .run(1);
             RecurrentLnpModel resumed = model(m, SyntheticRecording.initialParameters(4));
             Trainer resumedTrainer = new Trainer(resumed, layout, adam, m);
             resumedTrainer.resume(checkpoint);
@@ -178,8 +179,9 @@ class TrainerTest {
             assertEquals(straightEpochs.get(1).trainingLoss(), second.trainingLoss());
 
             Path sgdCheckpoint = work.resolve("sgd");
-            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, config(0.05, new CosineSchedule(6, 1, 1)),
-                    m).checkpointTo(sgdCheckpoint).run(1);
+            TrainingConfig sgd = config(0.05, new CosineSchedule(6, 1, 1));
+            new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout, sgd, m).checkpointTo(sgdCheckpoint)
+                    .run(1);
             RecurrentLnpModel untouched = model(m, SyntheticRecording.initialParameters(5));
             float[] before = untouched.tensor("core.weight").toFloatArray();
             IOException refused = assertThrows(IOException.class,

@@ -80,8 +80,8 @@ public final class FoundationExperiment {
             }
             if (amounts.stream().distinct().count() < amounts.size()) {
                 // picocli adds the values of an option given twice to its list: the same fit would run twice
-                throw new IllegalArgumentException("amounts " + amounts + ": an amount is given twice (an --amounts given"
-                        + " twice adds to the first); give each once");
+                throw new IllegalArgumentException("amounts " + amounts + ": an amount is given twice (an --amounts"
+                        + " given twice adds to the first); give each once");
             }
         }
     }
@@ -231,8 +231,8 @@ public final class FoundationExperiment {
 
     private String coreTrainingDescription() {
         return settings.configName() + " network, " + settings.cohort() + " mice of " + settings.cohortTrials()
-                + " trials, seed " + settings.seed() + ", " + settings.coreEpochs() + " epochs of " + coreTraining.describe()
-                + "; readout start " + settings.readout();
+                + " trials, seed " + settings.seed() + ", " + settings.coreEpochs() + " epochs of "
+                + coreTraining.describe() + "; readout start " + settings.readout();
     }
 
     /** @return how {@code key} is fitted: its seed, the fits' settings and, on the frozen core, the core's own */

@@ -83,7 +83,8 @@ class FoundationExperimentTest {
         for (JsonNode fit : fits) {
             assertTrue(fit.path("receptive_field_recovery").has("x"), fit.toString());
             assertEquals(0, fit.path("kept_epoch").asInt(-1), "one epoch: the one kept");
-            assertTrue(fit.path("training").asText().contains("the epoch of lowest validation loss kept"), fit.toString());
+            assertTrue(fit.path("training").asText().contains("the epoch of lowest validation loss kept"),
+                    fit.toString());
             assertTrue(Double.isFinite(fit.path("natural-movies").path("perfect_twin_cc_norm").asDouble(Double.NaN)),
                     fit.toString());
         }
@@ -97,13 +98,15 @@ class FoundationExperimentTest {
         assertTrue(core.metadata().path("training").asText().contains("peak lr 0.1"), core.metadata().toString());
 
         // ...but not when they were made with other settings: a rerun must not report them as its own
-        TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(1, 0, 0), 0, 8, 2, 1,
-                1, 1, true);
+        TrainingConfig adam = new TrainingConfig(0.01, Adam.Settings.defaults(), new CosineSchedule(1, 0, 0), 0, 8, 2,
+                1, 1, 1, true);
         IllegalArgumentException otherFits = assertThrows(IllegalArgumentException.class,
-                () -> new FoundationExperiment(settings, training, adam).fits(out, List.of(FoundationExperiment.INDIVIDUAL)));
+                () -> new FoundationExperiment(settings, training, adam)
+                        .fits(out, List.of(FoundationExperiment.INDIVIDUAL)));
         assertTrue(otherFits.getMessage().contains("individual-1.json was trained with other settings"),
                 otherFits.getMessage());
-        assertTrue(otherFits.getMessage().contains("now: tiny network, seed 4, 1 epochs of Adam"), otherFits.getMessage());
+        assertTrue(otherFits.getMessage().contains("now: tiny network, seed 4, 1 epochs of Adam"),
+                otherFits.getMessage());
         IllegalArgumentException otherCore = assertThrows(IllegalArgumentException.class,
                 () -> new FoundationExperiment(settings, adam, training).trainCore(out));
         assertTrue(otherCore.getMessage().contains("foundation-core.twinloop was trained with other settings"),
