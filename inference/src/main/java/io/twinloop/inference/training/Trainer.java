@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  * the epoch's seed and learning rate come from the {@link CosineSchedule}; every training batch of
  * clips runs from a fresh state through all its frames, the Poisson loss after the burn-in is
  * back-propagated and the {@link Optimiser} (fnn's {@link NesterovSgd}, or {@link Adam}) steps;
- * validation batches follow without gradients.
+ * validation batches follow without gradients, on the same clips every epoch (drawn once from the run's seed;
+ * fnn draws new ones each epoch), so that one epoch's validation loss compares with another's.
  *
  * <p>All randomness of an epoch (clip draws, stream draws, the engine's RNG for sampled readout
  * positions) is seeded from the epoch's seed alone, so a run resumed from a checkpoint continues
@@ -44,6 +46,8 @@ import java.util.function.Consumer;
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** offsets the validation draw's seed from the first epoch's training draw */
+    private static final long VALIDATION_DRAW = 1_000_003;
 
     private final TrainableModel model;
     private final TrainingConfig config;
@@ -51,8 +55,10 @@ public final class Trainer {
     private final NDManager manager;
     private final Optimiser optimizer;
     private final ClipObjective objective;
+    private final List<List<ClipRequest>> validationPlan;
     private final Set<String> frozenPrefixes = new LinkedHashSet<>();
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
+    private BooleanSupplier stopRequested = () -> false;
     private SchedulePosition position = SchedulePosition.start();
     private Path checkpointDirectory;
     private MetricsCsv metricsCsv;
@@ -69,6 +75,10 @@ public final class Trainer {
         this.manager = manager;
         this.optimizer = config.optimiser().create(manager);
         this.objective = new ClipObjective(model, config.burninFrames());
+        // the same clips every epoch, so that epochs compare (fnn draws new ones each epoch): kept from the run's
+        // seed alone, a resumed run validates on them too
+        this.validationPlan = sampler.plan(new Random(config.seed() + VALIDATION_DRAW), false,
+                config.validationBatches());
         if (!sampler.hasTrials(true) && config.trainingBatches() > 0) {
             throw new IllegalArgumentException("no training trials to draw clips from");
         }
@@ -97,6 +107,17 @@ public final class Trainer {
     /** Calls {@code listener} with each epoch's metrics. */
     public Trainer onEpoch(Consumer<EpochMetrics> listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Stops between two batches, training or validation, once {@code requested} says so, by throwing a
+     * {@link TrainingStoppedException}: the epoch under way is abandoned, and neither metrics nor a checkpoint are
+     * written for it. The check is between batches because a stop inside libtorch (the JVM's exit on Ctrl-C) crashes
+     * the process.
+     */
+    public Trainer stopWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
         return this;
     }
 
@@ -138,7 +159,6 @@ public final class Trainer {
         for (int b = 0; b < streams.length; b++) {
             streams[b] = config.sampleStream() ? random.nextInt(model.streams()) : null;
         }
-        List<List<ClipRequest>> validationPlan = sampler.plan(random, false, config.validationBatches());
 
         long started = System.nanoTime();
         List<TrainableParameter> trainable = trainableParameters();
@@ -150,6 +170,7 @@ public final class Trainer {
         try (BatchPrefetcher batches = new BatchPrefetcher(sampler, trainingPlan);
              EpochProgress progress = EpochProgress.start(showProgress, position, trainingPlan.size())) {
             for (int b = 0; batches.hasNext(); b++) {
+                stopIfRequested(b, trainingPlan.size(), "training");
                 ClipBatch batch = batches.next();
                 try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
                     double batchLoss;
@@ -252,7 +273,8 @@ public final class Trainer {
         }
         double sum = 0;
         try (NoGrad noGrad = new NoGrad(); BatchPrefetcher batches = new BatchPrefetcher(sampler, plan)) {
-            while (batches.hasNext()) {
+            for (int b = 0; batches.hasNext(); b++) {
+                stopIfRequested(b, plan.size(), "validation");
                 ClipBatch batch = batches.next();
                 try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
                     sum += finite(objective.loss(batch, null, false, batchManager).getFloat(), "validation");
@@ -260,6 +282,12 @@ public final class Trainer {
             }
         }
         return sum / plan.size();
+    }
+
+    private void stopIfRequested(int done, int batches, String kind) {
+        if (stopRequested.getAsBoolean()) {
+            throw new TrainingStoppedException(position, "after " + done + " of " + batches + " " + kind + " batches");
+        }
     }
 
     private void updateGradientFlags() {

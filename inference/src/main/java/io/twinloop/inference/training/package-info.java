@@ -8,9 +8,11 @@
  *       gradient scale, {@link io.twinloop.inference.training.AdaptiveGradientClipping}, Nesterov
  *       momentum, weight decay) or {@link io.twinloop.inference.training.Adam}; the learning rate per epoch from
  *       {@link io.twinloop.inference.training.CosineSchedule} (warm-up, cosine, warm restarts);
- *       validation batches; {@link io.twinloop.inference.training.EpochMetrics} to listeners and a CSV;
+ *       validation batches on the same clips every epoch; {@link io.twinloop.inference.training.EpochMetrics}
+ *       to listeners and a CSV;
  *       a {@link io.twinloop.inference.training.TrainingCheckpoint} per epoch that resumes exactly;
- *       {@code freeze(prefixes)} for transfer to a new mouse.</li>
+ *       {@code freeze(prefixes)} for transfer to a new mouse; {@code stopWhen(requested)} to stop between
+ *       batches ({@link io.twinloop.inference.training.TrainingStoppedException}).</li>
  *   <li>{@link io.twinloop.inference.training.TrainableModel}: what a model must offer; the test
  *       {@code RecurrentLnpModel} is a small one.</li>
  *   <li>{@link io.twinloop.inference.training.FnnParameterAttributes}: fnn's per-parameter scale,
@@ -32,7 +34,8 @@
  *         .freeze("core")                                      // transfer: fit the rest
  *         .checkpointTo(Path.of("runs/mouse1/checkpoint"))
  *         .metricsTo(Path.of("runs/mouse1/metrics.csv"))
- *         .showProgress(true);
+ *         .showProgress(true)
+ *         .stopWhen(() -> stopping);                           // e.g. set by a shutdown hook
  * // trainer.resume(Path.of("runs/mouse1/checkpoint"));      // to continue a run
  * trainer.run(100);
  * }</pre>

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.twinloop.inference.training.SyntheticRecording.FEATURES;
 import static io.twinloop.inference.training.SyntheticRecording.MODULATIONS;
@@ -188,6 +189,41 @@ class TrainerTest {
                     () -> new Trainer(untouched, layout, adam, m).resume(sgdCheckpoint));
             assertTrue(refused.getMessage().contains("trained with SGD"), refused.getMessage());
             assertArrayEquals(before, untouched.tensor("core.weight").toFloatArray(), "no parameter changed");
+        }
+    }
+
+    @Test
+    void everyEpochValidatesOnTheSameClipsSoThatEpochsCompare() throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            // no training batches: the parameters stay, so only the validation clips could change the loss
+            TrainingConfig validateOnly = new TrainingConfig(0.05, new NesterovSgd.Settings(1e-4, 0.9, true, 1.0, 1e-3),
+                    new CosineSchedule(6, 1, 1), 42, 12, 4, 0, 2, 3, true);
+            List<EpochMetrics> epochs = new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout,
+                    validateOnly, m).run(3);
+            assertTrue(Double.isFinite(epochs.get(0).validationLoss()));
+            assertEquals(epochs.get(0).validationLoss(), epochs.get(1).validationLoss());
+            assertEquals(epochs.get(0).validationLoss(), epochs.get(2).validationLoss());
+        }
+    }
+
+    @Test
+    void aStopRequestEndsTheEpochBetweenBatchesAndTheCheckpointKeepsTheLastFinishedOne(@TempDir Path work)
+            throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            Path checkpoint = work.resolve("checkpoint");
+            Path csv = work.resolve("metrics.csv");
+            AtomicInteger checks = new AtomicInteger();
+            // config(): 12 training and 2 validation batches per epoch; the stop comes after 2 batches of epoch 1
+            Trainer trainer = new Trainer(model(m, SyntheticRecording.initialParameters(3)), layout,
+                    config(0.05, new CosineSchedule(6, 1, 1)), m).checkpointTo(checkpoint).metricsTo(csv)
+                    .stopWhen(() -> checks.incrementAndGet() > 14 + 2);
+            trainer.runEpoch();
+            TrainingStoppedException stopped = assertThrows(TrainingStoppedException.class, trainer::runEpoch);
+            assertEquals(new SchedulePosition(0, 1), stopped.position());
+            assertTrue(stopped.getMessage().contains("after 2 of 12 training batches"), stopped.getMessage());
+            assertEquals(new SchedulePosition(0, 1), TrainingCheckpoint.load(checkpoint, m).next(),
+                    "the checkpoint still holds epoch 0 only");
+            assertEquals(2, Files.readAllLines(csv).size(), "header and the finished epoch's row");
         }
     }
 

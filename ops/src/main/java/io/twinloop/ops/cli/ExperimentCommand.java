@@ -1,11 +1,13 @@
 package io.twinloop.ops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinloop.inference.training.TrainingStoppedException;
 import io.twinloop.ops.experiment.FoundationExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,6 +87,21 @@ public final class ExperimentCommand implements Callable<Integer> {
                 options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));
+        try (GracefulStop stop = GracefulStop.install("experiment")) {
+            experiment.stopWhen(stop::requested);
+            try {
+                runStage(experiment);
+            } catch (TrainingStoppedException e) {
+                // printed before the hook is released: the JVM exits as soon as it is
+                System.err.println("experiment: " + e.getMessage() + "; " + out + " keeps the core's finished epochs"
+                        + " and the finished fits: the same command resumes (an unfinished fit starts again)");
+                return GracefulStop.STOPPED;
+            }
+        }
+        return 0;
+    }
+
+    private void runStage(FoundationExperiment experiment) throws IOException {
         switch (stage) {
             case "all" -> System.out.println(new ObjectMapper().writeValueAsString(experiment.run(out)));
             case "core" -> experiment.trainCore(out);
@@ -92,6 +109,5 @@ public final class ExperimentCommand implements Callable<Integer> {
             case "report" -> System.out.println(new ObjectMapper().writeValueAsString(experiment.report(out)));
             default -> throw new IllegalArgumentException("--stage " + stage + ": use all, core, fits or report");
         }
-        return 0;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.NetworkTrainingModel;
+import io.twinloop.inference.training.TrainingStoppedException;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
 import io.twinloop.ops.training.PeakMemory;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,11 +82,28 @@ public final class TrainCommand implements Callable<Integer> {
                 freezeCore, trainTrials, options.readoutStart);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
+        try (GracefulStop stop = GracefulStop.install("train")) {
+            try {
+                train(run, mice, json, summary, stop);
+            } catch (TrainingStoppedException e) {
+                // printed before the hook is released: the JVM exits as soon as it is
+                System.err.println("train: " + e.getMessage() + "; " + (checkpointDir == null
+                        ? "nothing was written (with --checkpoint-dir a stopped run resumes from its last finished"
+                        + " epoch)" : checkpointDir + " holds the finished epochs: the same command resumes from it"));
+                return GracefulStop.STOPPED;
+            }
+        }
+        System.out.println(json.writeValueAsString(summary));
+        return 0;
+    }
+
+    private void train(TrainingRun run, List<MouseRecording> mice, ObjectMapper json, ObjectNode summary,
+                       GracefulStop stop) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun.Result result = run.run(mice, manager, metrics, checkpointDir, true,
                     m -> System.err.printf("epoch %d: lr %.4f training loss %.4f validation loss %.4f, %.2f clips/s%n",
                             m.cycle() * options.config().schedule().cycleSize() + m.epoch(), m.learningRate(),
-                            m.trainingLoss(), m.validationLoss(), m.clipsPerSecond()));
+                            m.trainingLoss(), m.validationLoss(), m.clipsPerSecond()), stop::requested);
             List<Path> written = new ArrayList<>();
             for (MouseRecording mouse : mice) {
                 Path file = mice.size() == 1 ? out : out.resolve(mouse.name() + ".twinloop");
@@ -110,8 +129,6 @@ public final class TrainCommand implements Callable<Integer> {
             summary.put("dropped_gradients", result.epochs().stream().mapToInt(EpochMetrics::droppedGradients).sum());
             summary.put("peak_rss_mb", PeakMemory.residentMegabytes());
         }
-        System.out.println(json.writeValueAsString(summary));
-        return 0;
     }
 
     private ObjectNode provenance(ObjectMapper json, MouseRecording mouse, List<EpochMetrics> epochs) {

@@ -10,6 +10,7 @@ import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.MetricsCsv;
 import io.twinloop.inference.training.NetworkTrainingModel;
 import io.twinloop.inference.training.TrainingConfig;
+import io.twinloop.inference.training.TrainingStoppedException;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
 import io.twinloop.ops.training.PeakMemory;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The paper's Fig. 3 on synthetic mice: a core trained on a cohort of mice (the foundation core), frozen, with a
@@ -90,11 +92,22 @@ public final class FoundationExperiment {
     private final TrainingConfig coreTraining;
     private final TrainingConfig fitTraining;
     private final ObjectMapper json = new ObjectMapper();
+    private BooleanSupplier stopRequested = () -> false;
 
     public FoundationExperiment(Settings settings, TrainingConfig coreTraining, TrainingConfig fitTraining) {
         this.settings = settings;
         this.coreTraining = coreTraining;
         this.fitTraining = fitTraining;
+    }
+
+    /**
+     * Stops between two batches of the core or a fit, or between two fits, once {@code requested} says so, with a
+     * {@link TrainingStoppedException}. The core resumes from its last finished epoch; a finished fit is kept and an
+     * unfinished one starts again.
+     */
+    public FoundationExperiment stopWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
+        return this;
     }
 
     /** Runs every stage into {@code out}: recordings, core, fits, then results.csv, summary.json and plots. */
@@ -132,7 +145,7 @@ public final class FoundationExperiment {
                     settings.coreEpochs(), null, false, 0, settings.readout());
             // saved after every epoch: a core that takes longer than a sitting resumes where it stopped
             TrainingRun.Result result = run.run(cohort, manager, out.resolve("metrics-cohort.csv"),
-                    out.resolve(CORE_CHECKPOINTS), true, FoundationExperiment::log);
+                    out.resolve(CORE_CHECKPOINTS), true, FoundationExperiment::log, stopRequested);
             ObjectNode metadata = json.createObjectNode().put("trained_by", "twinloop experiment")
                     .put("cohort", settings.cohort())
                     .put("cohort_neurons", settings.cohortNeurons()).put(TRAINING, coreTrainingDescription())
@@ -172,6 +185,9 @@ public final class FoundationExperiment {
                         System.err.printf("%s: kept, %s exists%s%n", key.name(), key.scores(out),
                                 made == null ? " (written before fits recorded their settings: not checked)" : "");
                         continue;
+                    }
+                    if (stopRequested.getAsBoolean()) {
+                        throw new TrainingStoppedException("stopped before the fit " + key.name());
                     }
                     FitResult fit = fit(newMouse, key, model.equals(FOUNDATION) ? out.resolve(CORE_FILE) : null, out);
                     json.writerWithDefaultPrettyPrinter().writeValue(key.scores(out).toFile(), fit);
@@ -244,7 +260,7 @@ public final class FoundationExperiment {
         }
         return settings.configName() + " network, seed " + fitSeed(key) + ", " + settings.fitEpochs() + " epochs of "
                 + fitTraining.describe() + "; readout start " + settings.readout()
-                + "; the epoch of lowest validation loss kept" + onCore;
+                + "; the epoch of lowest loss on the same validation clips kept" + onCore;
     }
 
     /**
@@ -311,8 +327,10 @@ public final class FoundationExperiment {
             String training = fitTrainingDescription(key, out);
             TrainingRun run = new TrainingRun(settings.configName(), seed, fitTraining,
                     settings.fitEpochs(), core, core != null, key.amount(), settings.readout()).keepingBestEpoch();
+            // a fit does not resume: a stopped one starts again, so its metrics start again too
+            Files.deleteIfExists(key.metrics(out));
             TrainingRun.Result result = run.run(List.of(mouse), manager, key.metrics(out), null, true,
-                    FoundationExperiment::log);
+                    FoundationExperiment::log, stopRequested);
             var trained = result.model().mice().get(mouse.name());
             TwinExport.write(key.model(out), settings.configName(), trained,
                     json.createObjectNode().put("trained_by", "twinloop experiment foundation")

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -75,9 +76,12 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
     /**
      * @param metricsCsv  where to append each epoch's metrics, or null
      * @param checkpoints where to save (and resume from, when it holds a checkpoint) after every epoch, or null
+     * @param stopRequested checked between batches ({@link Trainer#stopWhen}); null: never stop early
+     * @throws io.twinloop.inference.training.TrainingStoppedException when {@code stopRequested} said so
      */
     public Result run(List<MouseRecording> mice, NDManager manager, Path metricsCsv, Path checkpoints,
-                      boolean showProgress, Consumer<EpochMetrics> onEpoch) throws IOException {
+                      boolean showProgress, Consumer<EpochMetrics> onEpoch, BooleanSupplier stopRequested)
+            throws IOException {
         Map<String, TrialSource> sources = new LinkedHashMap<>();
         for (MouseRecording mouse : mice) {
             sources.put(mouse.name(), trainTrials > 0 ? new TrainingSubset(mouse.trials(), trainTrials) : mouse.trials());
@@ -95,6 +99,9 @@ public record TrainingRun(String configName, long seed, TrainingConfig training,
         }
         if (onEpoch != null) {
             trainer.onEpoch(onEpoch);
+        }
+        if (stopRequested != null) {
+            trainer.stopWhen(stopRequested);
         }
         if (checkpoints != null) {
             if (resuming(checkpoints)) {

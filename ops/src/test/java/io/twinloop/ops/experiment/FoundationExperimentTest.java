@@ -83,7 +83,7 @@ class FoundationExperimentTest {
         for (JsonNode fit : fits) {
             assertTrue(fit.path("receptive_field_recovery").has("x"), fit.toString());
             assertEquals(0, fit.path("kept_epoch").asInt(-1), "one epoch: the one kept");
-            assertTrue(fit.path("training").asText().contains("the epoch of lowest validation loss kept"),
+            assertTrue(fit.path("training").asText().contains("the epoch of lowest loss on the same validation clips kept"),
                     fit.toString());
             assertTrue(Double.isFinite(fit.path("natural-movies").path("perfect_twin_cc_norm").asDouble(Double.NaN)),
                     fit.toString());

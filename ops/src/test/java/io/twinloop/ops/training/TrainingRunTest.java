@@ -63,7 +63,7 @@ class TrainingRunTest {
     void aCohortSharesOneCoreAndItsExportIsWhatTheServiceServes() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun.Result result = new TrainingRun("tiny", 3, config(), 2, null, false, 0, ReadoutInitialisation.AUTO)
-                    .run(List.of(first, second), manager, dir.resolve("metrics.csv"), null, false, null);
+                    .run(List.of(first, second), manager, dir.resolve("metrics.csv"), null, false, null, null);
             NetworkTrainingModel a = result.model().mice().get("m1");
             NetworkTrainingModel b = result.model().mice().get("m2");
             assertEquals(12, a.config().units());
@@ -112,7 +112,7 @@ class TrainingRunTest {
         Path core;
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun.Result cohort = new TrainingRun("tiny", 3, config(), 1, null, false, 0, ReadoutInitialisation.AUTO)
-                    .run(List.of(first), manager, null, null, false, null);
+                    .run(List.of(first), manager, null, null, false, null, null);
             core = dir.resolve("core.twinloop");
             TwinExport.write(core, "tiny", cohort.model().mice().get("m1"), null);
         }
@@ -124,7 +124,7 @@ class TrainingRunTest {
                 }
             });
             TrainingRun run = new TrainingRun("tiny", 4, config(), 2, core, true, 2, ReadoutInitialisation.AUTO);
-            TrainingRun.Result fit = run.run(List.of(second), manager, null, null, false, null);
+            TrainingRun.Result fit = run.run(List.of(second), manager, null, null, false, null, null);
             NetworkTrainingModel mouse = fit.model().mice().get("m2");
             for (Map.Entry<String, NDArray> e : mouse.tensors().entrySet()) {
                 if (e.getKey().startsWith("core.")) {
