@@ -1,7 +1,6 @@
 package io.twinloop.ops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.twinloop.inference.training.TrainingStoppedException;
 import io.twinloop.ops.experiment.FoundationExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,18 +86,9 @@ public final class ExperimentCommand implements Callable<Integer> {
                 options.readoutStart);
         FoundationExperiment experiment = new FoundationExperiment(settings, options.config(),
                 options.config(fitEpochs, fitBatches));
-        try (GracefulStop stop = GracefulStop.install("experiment")) {
-            experiment.stopWhen(stop::requested);
-            try {
-                runStage(experiment);
-            } catch (TrainingStoppedException e) {
-                // printed before the hook is released: the JVM exits as soon as it is
-                System.err.println("experiment: " + e.getMessage() + "; " + out + " keeps the core's finished epochs"
-                        + " and the finished fits: the same command resumes (an unfinished fit starts again)");
-                return GracefulStop.STOPPED;
-            }
-        }
-        return 0;
+        return GracefulStop.run("experiment", stopRequested -> runStage(experiment.stopWhen(stopRequested)),
+                out + " keeps the core's finished epochs and the finished fits: the same command resumes (an"
+                        + " unfinished fit starts again)");
     }
 
     private void runStage(FoundationExperiment experiment) throws IOException {

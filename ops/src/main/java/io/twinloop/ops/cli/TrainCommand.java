@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.training.EpochMetrics;
 import io.twinloop.inference.training.NetworkTrainingModel;
-import io.twinloop.inference.training.TrainingStoppedException;
 import io.twinloop.ops.training.HeldOutEvaluation;
 import io.twinloop.ops.training.MouseRecording;
 import io.twinloop.ops.training.PeakMemory;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code twinloop train}: fits the twin to recorded mice and writes it as a {@code .twinloop} checkpoint that
@@ -82,28 +82,24 @@ public final class TrainCommand implements Callable<Integer> {
                 freezeCore, trainTrials, options.readoutStart);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
-        try (GracefulStop stop = GracefulStop.install("train")) {
-            try {
-                train(run, mice, json, summary, stop);
-            } catch (TrainingStoppedException e) {
-                // printed before the hook is released: the JVM exits as soon as it is
-                System.err.println("train: " + e.getMessage() + "; " + (checkpointDir == null
+        int status = GracefulStop.run("train", stopRequested -> train(run, mice, json, summary, stopRequested),
+                checkpointDir == null
                         ? "nothing was written (with --checkpoint-dir a stopped run resumes from its last finished"
-                        + " epoch)" : checkpointDir + " holds the finished epochs: the same command resumes from it"));
-                return GracefulStop.STOPPED;
-            }
+                                + " epoch)"
+                        : checkpointDir + " holds the finished epochs: the same command resumes from it");
+        if (status == 0) {
+            System.out.println(json.writeValueAsString(summary));
         }
-        System.out.println(json.writeValueAsString(summary));
-        return 0;
+        return status;
     }
 
     private void train(TrainingRun run, List<MouseRecording> mice, ObjectMapper json, ObjectNode summary,
-                       GracefulStop stop) throws IOException {
+                       BooleanSupplier stopRequested) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingRun.Result result = run.run(mice, manager, metrics, checkpointDir, true,
                     m -> System.err.printf("epoch %d: lr %.4f training loss %.4f validation loss %.4f, %.2f clips/s%n",
                             m.cycle() * options.config().schedule().cycleSize() + m.epoch(), m.learningRate(),
-                            m.trainingLoss(), m.validationLoss(), m.clipsPerSecond()), stop::requested);
+                            m.trainingLoss(), m.validationLoss(), m.clipsPerSecond()), stopRequested);
             List<Path> written = new ArrayList<>();
             for (MouseRecording mouse : mice) {
                 Path file = mice.size() == 1 ? out : out.resolve(mouse.name() + ".twinloop");
