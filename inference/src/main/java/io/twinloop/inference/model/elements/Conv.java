@@ -178,10 +178,7 @@ public final class Conv implements Projection {
         }
         NDArray weight = stream == null ? allWeights : streamWeights.get(stream);
         NDArray bias = allBiases == null ? null : stream == null ? allBiases : streamBiases.get(stream);
-        return x.getNDArrayInternal()
-                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(zeroPadding, zeroPadding),
-                        new Shape(1, 1), groups)
-                .singletonOrThrow();
+        return Convolution2d.apply(x, weight, bias, stride, zeroPadding, groups);
     }
 
     /** @return true if {@link #forward} is one conv2d of its input (no temporal past, no padding copy) */

@@ -97,10 +97,7 @@ public final class ConvBank {
         NDArray weight = stream == null ? allWeights : streamWeights.get(stream);
         NDArray bias = allBiases == null ? null : stream == null ? allBiases : streamBiases.get(stream);
         int groups = stream == null ? inGroups * streams : inGroups;
-        NDArray y = x.getNDArrayInternal()
-                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(padding, padding),
-                        new Shape(1, 1), groups)
-                .singletonOrThrow();
+        NDArray y = Convolution2d.apply(x, weight, bias, stride, padding, groups);
         Shape shape = y.getShape();
         // [N, G, M, Og, H', W']
         NDArray split = y.reshape(shape.get(0), groups, members, -1, shape.get(2), shape.get(3));

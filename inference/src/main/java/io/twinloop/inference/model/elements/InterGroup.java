@@ -122,8 +122,6 @@ public final class InterGroup implements Projection {
         }
         NDArray weight = stream == null ? allWeights : streamWeights.get(stream);
         int groups = stream == null ? streams : 1;
-        return x.getNDArrayInternal()
-                .convolution(x, weight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), groups)
-                .singletonOrThrow();
+        return Convolution2d.apply(x, weight, null, 1, 0, groups);
     }
 }

@@ -1,0 +1,146 @@
+package io.twinloop.inference.model.elements;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.function.Consumer;
+
+/**
+ * libtorch's 2-d convolution: the one call every element of the model makes, so that every convolution the
+ * network runs is computed, guarded and recorded in one place.
+ *
+ * <p>The guard: on some CPUs (seen on AMD Zen 5 with libtorch 2.7.1 / oneDNN 3.7.1, {@code jit:avx512_core}) the
+ * float32 kernels of dense (one group) convolutions with a spatial kernel return wrong values, NaN at times:
+ * forward when the input channels are above 16 and not a multiple of 16, backward (the input's gradient) when the
+ * output channels are not a multiple of 16 (docs/numerics.md has the table). Dense convolutions therefore run
+ * with their input channels, and while gradients are recorded also their output channels, zero-padded to a
+ * multiple of {@link #CHANNEL_BLOCK}: the extra inputs meet zero weights and the extra outputs are dropped, so
+ * the result is the same convolution, computed by kernels that are right. Grouped and 1 x 1 convolutions use
+ * other kernels, which are right, and run as they are. The guard is the same on every CPU, so that every CPU
+ * runs the same kernels; {@code NumericsSelfCheck} verifies the result on the machine at hand.
+ *
+ * <pre>{@code
+ * NDArray y = Convolution2d.apply(x, w, b, 1, 1, 1);  // x [N, C, H, W], w [O, C/groups, K, K] -> y [N, O, H', W']
+ * }</pre>
+ */
+public final class Convolution2d {
+
+    /** channel counts that oneDNN's blocked kernels handle as they are */
+    public static final int CHANNEL_BLOCK = 16;
+    /** input channels up to this many are handled by every kernel as they are (AVX2 blocks by 8) */
+    static final int SMALLEST_BLOCK = 8;
+
+    /** One convolution as libtorch is asked to run it (before the guard pads it). */
+    public record Call(Shape input, Shape weight, boolean bias, int stride, int padding, int groups) {
+
+        /** @return e.g. {@code conv2d x[2,24,16,24] w[8,24,3,3] stride 1 pad 1 groups 1} */
+        @Override
+        public String toString() {
+            return "conv2d x" + dims(input) + " w" + dims(weight) + " stride " + stride + " pad " + padding
+                    + " groups " + groups;
+        }
+
+        /** @return the same convolution for a batch of n */
+        public Call withBatch(int n) {
+            long[] dims = input.getShape().clone();
+            dims[0] = n;
+            return new Call(new Shape(dims), weight, bias, stride, padding, groups);
+        }
+
+        /** @return the same call at batch 1: calls that differ only in their batch are one shape */
+        public Call shapeOnly() {
+            return withBatch(1);
+        }
+
+        private static String dims(Shape shape) {
+            return java.util.Arrays.toString(shape.getShape()).replace(" ", "");
+        }
+    }
+
+    private static volatile boolean guarded = true;
+    private static final ThreadLocal<Consumer<Call>> RECORDER = new ThreadLocal<>();
+
+    private Convolution2d() {
+    }
+
+    /**
+     * @param x       [N, C, H, W]
+     * @param weight  [O, C/groups, K, K]
+     * @param bias    [O], or null
+     * @param stride  the same in both directions
+     * @param padding zeros on each side, the same in both directions
+     * @param groups  channel groups
+     * @return [N, O, H', W'] with H' = (H + 2 padding - K) / stride + 1
+     */
+    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
+        Consumer<Call> recorder = RECORDER.get();
+        if (recorder != null) {
+            recorder.accept(new Call(x.getShape(), weight.getShape(), bias != null, stride, padding, groups));
+        }
+        Shape w = weight.getShape();
+        boolean dense = groups == 1 && (w.get(2) > 1 || w.get(3) > 1);
+        if (!guarded || !dense) {
+            return raw(x, weight, bias, stride, padding, groups);
+        }
+        long in = w.get(1);
+        long out = w.get(0);
+        long paddedIn = in > SMALLEST_BLOCK ? roundUp(in) : in;
+        long paddedOut = JniUtils.isGradMode() ? roundUp(out) : out;
+        if (paddedIn == in && paddedOut == out) {
+            return raw(x, weight, bias, stride, padding, groups);
+        }
+        NDArray paddedX = padDim(x, 1, paddedIn);
+        NDArray paddedW = padDim(padDim(weight, 1, paddedIn), 0, paddedOut);
+        NDArray paddedB = bias == null ? null : padDim(bias, 0, paddedOut);
+        NDArray y = raw(paddedX, paddedW, paddedB, stride, padding, groups);
+        return paddedOut == out ? y : y.get(":, 0:" + out);
+    }
+
+    /**
+     * Runs {@code work} on this thread while every convolution it makes is passed to {@code recorder}, e.g. to
+     * list the shapes a network runs.
+     */
+    public static void record(Consumer<Call> recorder, Runnable work) {
+        Consumer<Call> previous = RECORDER.get();
+        RECORDER.set(recorder);
+        try {
+            work.run();
+        } finally {
+            RECORDER.set(previous);
+        }
+    }
+
+    /**
+     * Switches the guard off (false) or on, for every thread: only for tests that show what the guard prevents
+     * and that the self-check notices a wrong kernel.
+     */
+    public static void guard(boolean on) {
+        guarded = on;
+    }
+
+    /** @return libtorch's convolution exactly as asked, without the guard */
+    public static NDArray raw(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
+        return x.getNDArrayInternal()
+                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(padding, padding),
+                        new Shape(1, 1), groups)
+                .singletonOrThrow();
+    }
+
+    private static long roundUp(long channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+    }
+
+    /** @return t with zeros appended along {@code axis} up to {@code size} */
+    private static NDArray padDim(NDArray t, int axis, long size) {
+        long have = t.getShape().get(axis);
+        if (have == size) {
+            return t;
+        }
+        long[] zeros = t.getShape().getShape().clone();
+        zeros[axis] = size - have;
+        return NDArrays.concat(new NDList(t, t.getManager().zeros(new Shape(zeros), t.getDataType())), axis);
+    }
+}
