@@ -1,8 +1,8 @@
 """Generates the test references of io.twinloop.inference.checkpoint (run from the repository root).
 
-    /usr/bin/python3 inference/src/test/python/checkpoint_references.py
+    /usr/bin/python3 inference/model/src/test/python/checkpoint_references.py
 
-Writes into inference/src/test/resources/checkpoint/:
+Writes into inference/model/src/test/resources/checkpoint/:
   fnn-parity-reference.json  per key of the fnn-parity .pt fixtures: file, dtype, shape, float64 sum,
                              first 4 values (C order), as torch itself reads them.
   layouts.pt                 small tensors in layouts the Java reader must undo: transposed and
@@ -21,8 +21,8 @@ import zipfile
 
 import torch
 
-FIXTURES = "inference/src/test/resources/fnn-parity"
-OUT = "inference/src/test/resources/checkpoint"
+FIXTURES = "inference/model/src/test/resources/fnn-parity"
+OUT = "inference/model/src/test/resources/checkpoint"
 
 
 def values(t):

@@ -4,9 +4,9 @@ Run from the repository root with Debian's python3 (torch, numpy) and an extract
 reference implementation (never committed):
 
     git -C <fnn mirror> archive HEAD | tar -x -C /tmp/fnn
-    /usr/bin/python3 inference/src/test/python/make_parity.py /tmp/fnn [params_core.pt]
+    /usr/bin/python3 inference/model/src/test/python/make_parity.py /tmp/fnn [params_core.pt]
 
-Each case directory under inference/src/test/resources/ gets
+Each case directory under inference/model/src/test/resources/ gets
   params.f32.npy  all parameters and buffers, float32, concatenated in state_dict order
   params.index    one line per key: "<key> <offset> <d0,d1,...>" (bool buffers stored as 0/1)
   <name>.npy      inputs and outputs, float32
@@ -20,7 +20,7 @@ import sys
 import numpy as np
 import torch
 
-RESOURCES = "inference/src/test/resources"
+RESOURCES = "inference/model/src/test/resources"
 
 
 def save_params(module, out, prefix=""):

@@ -1,6 +1,6 @@
 """Reference intermediates of fnn's perspective, modulation and readout for the parity fixture.
 
-Writes small .npy files into inference/src/test/resources/fnn-parts/ so that each twinloop module
+Writes small .npy files into inference/model/src/test/resources/fnn-parts/ so that each twinloop module
 can be tested on its own against fnn (the full network is tested against responses.npy).
 
 Usage (outside the build; needs torch and a checkout of the fnn repository):

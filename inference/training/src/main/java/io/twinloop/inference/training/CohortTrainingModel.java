@@ -2,6 +2,7 @@ package io.twinloop.inference.training;
 
 import ai.djl.ndarray.NDArray;
 import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.training.data.FrameInputs;
 
 import java.util.ArrayList;
 import java.util.Collections;

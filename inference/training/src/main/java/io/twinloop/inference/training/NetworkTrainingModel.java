@@ -6,6 +6,7 @@ import io.twinloop.inference.model.network.NetworkConfig;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.perspective.Periphery;
+import io.twinloop.inference.training.data.FrameInputs;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -16,6 +16,7 @@ import io.twinloop.inference.model.perspective.Periphery;
 import io.twinloop.inference.training.data.ClipBatch;
 import io.twinloop.inference.training.data.ClipRequest;
 import io.twinloop.inference.training.data.ClipSampler;
+import io.twinloop.inference.training.data.FrameInputs;
 
 import java.io.IOException;
 import java.util.ArrayList;

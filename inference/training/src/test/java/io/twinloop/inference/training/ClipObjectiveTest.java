@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.training.data.Clip;
 import io.twinloop.inference.training.data.ClipBatch;
+import io.twinloop.inference.training.data.FrameInputs;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.training.data.FrameInputs;
 
 import java.util.LinkedHashMap;
 import java.util.List;

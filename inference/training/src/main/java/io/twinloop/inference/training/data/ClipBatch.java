@@ -3,7 +3,6 @@ package io.twinloop.inference.training.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.twinloop.inference.training.FrameInputs;
 
 import java.util.List;
 

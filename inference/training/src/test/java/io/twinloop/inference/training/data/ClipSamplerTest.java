@@ -2,7 +2,6 @@ package io.twinloop.inference.training.data;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.twinloop.inference.training.FrameInputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

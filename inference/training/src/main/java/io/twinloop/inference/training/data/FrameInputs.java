@@ -1,4 +1,4 @@
-package io.twinloop.inference.training;
+package io.twinloop.inference.training.data;
 
 import ai.djl.ndarray.NDArray;
 
