@@ -4,8 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +32,22 @@ import java.util.Map;
  *
  * <p>A module reads its past with {@link #get} and writes its new state with {@link #put}; the new
  * tensors replace the old ones, which the caller's {@link NDManager} scope releases.
+ *
+ * <p>This is the one state format of every {@link Twin} (fnn's network, a TorchScript twin): named tensors,
+ * session first, concatenated and split by session ({@link #concat}, {@link #splitSessions}) and written to
+ * bytes ({@link #toBytes}, {@link #fromBytes}, layout version {@link #FORMAT_VERSION}) for snapshots and forks.
+ *
+ * <p>Byte layout, every number little-endian: the magic {@code TLST}; int32 version; int32 tensor count; per
+ * tensor: uint16 name length and the name in UTF-8, uint8 dtype length and DJL's dtype name ({@code float32},
+ * ...), uint8 rank, int64 per dimension (dim 0 the sessions); then every tensor's data in the same order,
+ * row-major, little-endian.
  */
 public final class NetworkState {
+
+    /** Version of the byte layout written by {@link #toBytes}. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final byte[] MAGIC = {'T', 'L', 'S', 'T'};
 
     private final Map<String, NDArray> tensors = new LinkedHashMap<>();
 
@@ -58,6 +83,13 @@ public final class NetworkState {
         NDArray view = t.reshape(t.getShape());
         view.attach(scope);
         return view;
+    }
+
+    /** @return a new state holding the same tensors (not copied): put on it leaves this one as it was */
+    public NetworkState copy() {
+        NetworkState out = new NetworkState();
+        out.tensors.putAll(tensors);
+        return out;
     }
 
     /** Stores a module's new state tensor, {@code [N, ...]}. */
@@ -146,5 +178,136 @@ public final class NetworkState {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes the state in the byte layout of version {@link #FORMAT_VERSION} (see the class comment).
+     *
+     * @return the bytes; a fresh (empty) state writes a header with no tensors
+     */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(FORMAT_VERSION).putInt(tensors.size());
+        bytes.writeBytes(header.array());
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] dtype = e.getValue().getDataType().toString().getBytes(StandardCharsets.US_ASCII);
+            long[] dims = e.getValue().getShape().getShape();
+            if (name.length > 0xFFFF || dims.length > 0xFF) {
+                throw new IllegalArgumentException("state tensor " + e.getKey() + ": name or rank too large");
+            }
+            ByteBuffer entry = ByteBuffer.allocate(2 + name.length + 1 + dtype.length + 1 + 8 * dims.length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            entry.putShort((short) name.length).put(name).put((byte) dtype.length).put(dtype).put((byte) dims.length);
+            for (long d : dims) {
+                entry.putLong(d);
+            }
+            bytes.writeBytes(entry.array());
+        }
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            for (NDArray t : tensors.values()) {
+                data.write(littleEndian(t.toByteBuffer(), t.getDataType().getNumOfBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads a state written by {@link #toBytes}.
+     *
+     * @param manager owns the new tensors
+     * @throws IllegalArgumentException if the bytes are not a state of a version this code reads
+     */
+    public static NetworkState fromBytes(byte[] bytes, NDManager manager) {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IllegalArgumentException("not a twinloop state (no TLST magic)");
+            }
+            int version = in.getInt();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalArgumentException("state format version " + version + "; this build reads "
+                        + FORMAT_VERSION);
+            }
+            int count = in.getInt();
+            if (count < 0) {
+                throw new IllegalArgumentException("state with " + count + " tensors");
+            }
+            List<String> names = new ArrayList<>();
+            List<DataType> types = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(name);
+                byte[] dtype = new byte[Byte.toUnsignedInt(in.get())];
+                in.get(dtype);
+                long[] dims = new long[Byte.toUnsignedInt(in.get())];
+                for (int d = 0; d < dims.length; d++) {
+                    dims[d] = in.getLong();
+                    if (dims[d] < 0) {
+                        throw new IllegalArgumentException("state tensor with a negative dimension");
+                    }
+                }
+                names.add(new String(name, StandardCharsets.UTF_8));
+                types.add(dataType(new String(dtype, StandardCharsets.US_ASCII)));
+                shapes.add(new Shape(dims));
+            }
+            NetworkState out = new NetworkState();
+            for (int i = 0; i < count; i++) {
+                long size = Math.multiplyExact(shapes.get(i).size(), types.get(i).getNumOfBytes());
+                if (size > in.remaining()) {
+                    throw new IllegalArgumentException("state tensor " + names.get(i) + " is cut short");
+                }
+                byte[] raw = new byte[(int) size];
+                in.get(raw);
+                if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                    swapBytes(raw, types.get(i).getNumOfBytes());
+                }
+                ByteBuffer nativeData = ByteBuffer.allocateDirect(raw.length).order(ByteOrder.nativeOrder());
+                nativeData.put(raw).flip();
+                out.put(names.get(i), manager.create(nativeData, shapes.get(i), types.get(i)));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the last state tensor");
+            }
+            return out;
+        } catch (BufferUnderflowException | ArithmeticException e) {
+            throw new IllegalArgumentException("state bytes end inside the header or give an impossible size", e);
+        }
+    }
+
+    private static DataType dataType(String name) {
+        for (DataType t : DataType.values()) {
+            if (t.toString().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("state tensor of unknown dtype '" + name + "'");
+    }
+
+    /** @return the buffer's elements ({@code width} bytes each) as little-endian bytes */
+    private static byte[] littleEndian(ByteBuffer data, int width) {
+        byte[] out = new byte[data.remaining()];
+        data.duplicate().get(out);
+        if (data.order() != ByteOrder.LITTLE_ENDIAN) {
+            swapBytes(out, width);
+        }
+        return out;
+    }
+
+    /** Reverses the bytes of every element of {@code width} bytes. */
+    private static void swapBytes(byte[] data, int width) {
+        for (int i = 0; i + width <= data.length; i += width) {
+            for (int a = i, b = i + width - 1; a < b; a++, b--) {
+                byte x = data[a];
+                data[a] = data[b];
+                data[b] = x;
+            }
+        }
     }
 }

@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
-import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.model.NoGrad;
+import io.twinloop.inference.model.Twin;
+import io.twinloop.inference.model.network.FnnTwin;
+import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.perspective.Periphery;
 
 import java.util.ArrayList;
@@ -20,15 +22,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Steps a {@link Network} for many sessions, keeping each session's recurrent state between frames.
+ * Steps a {@link Twin} for many sessions, keeping each session's recurrent state between frames.
  *
  * <p>The sessions of one {@link #step} call run as one batch: their states are concatenated on the
- * session dim, the network runs once, and the new state is split back, so every session gets the
- * output it would get alone. Sessions on their first frame (fresh state) cannot be concatenated with
- * warm ones and run as a batch of their own; frames of different sizes also run apart.
+ * session dim, the twin runs once, and the new state is split back, so every session gets the
+ * output it would get alone. Sessions on their first frame start from the twin's
+ * {@link Twin#initialState} and run as a batch of their own; frames of different sizes also run apart.
  *
  * <p>Memory: each session's state lives in its own sub-manager of a long-lived manager (on the
- * network's device) and is replaced every frame; everything else a step creates is released when the
+ * twin's device) and is replaced every frame; everything else a step creates is released when the
  * step ends ({@link NDScope}). Grad mode is switched off on the calling thread during a step.
  * After a batched step, sessions' states are views of the batch's tensors; their memory is released
  * once every session of that batch has moved on or been closed. Sessions stepped together again, in
@@ -37,7 +39,7 @@ import java.util.Set;
 public final class BatchedSessionStepper implements SessionStepper {
 
     /**
-     * The new state of sessions stepped together, as the network left it: each tensor [n, ...], row i
+     * The new state of sessions stepped together, as the twin left it: each tensor [n, ...], row i
      * the state of {@code members.get(i)} (whose own tensors are views of these rows). While every member
      * still holds its row, the next step of the same sessions in the same order starts from these tensors
      * as they are, instead of concatenating the members' rows again.
@@ -105,11 +107,9 @@ public final class BatchedSessionStepper implements SessionStepper {
         }
     }
 
-    private final Network network;
-    private final Integer stream;
-    private final Periphery periphery;
+    private final Twin twin;
     private final NDManager sessionsManager;
-    private final boolean ownsNetwork;
+    private final boolean ownsTwin;
     private final Map<String, Session> sessions = new HashMap<>();
 
     /**
@@ -118,15 +118,18 @@ public final class BatchedSessionStepper implements SessionStepper {
      * @param periphery fnn's default is DARK
      */
     public BatchedSessionStepper(Network network, Integer stream, Periphery periphery) {
-        this(network, stream, periphery, false);
+        this(new FnnTwin(network, stream, periphery), false);
     }
 
-    private BatchedSessionStepper(Network network, Integer stream, Periphery periphery, boolean ownsNetwork) {
-        this.network = network;
-        this.stream = stream;
-        this.periphery = periphery;
-        this.ownsNetwork = ownsNetwork;
-        this.sessionsManager = network.manager().newSubManager();
+    /** @param twin the twin (parameters on their device); the stepper does not close it */
+    public BatchedSessionStepper(Twin twin) {
+        this(twin, false);
+    }
+
+    private BatchedSessionStepper(Twin twin, boolean ownsTwin) {
+        this.twin = twin;
+        this.ownsTwin = ownsTwin;
+        this.sessionsManager = twin.manager().newSubManager();
     }
 
     /**
@@ -134,7 +137,7 @@ public final class BatchedSessionStepper implements SessionStepper {
      * manager (for a network built for this stepper alone, e.g. by the command line).
      */
     public static BatchedSessionStepper owning(Network network) {
-        return new BatchedSessionStepper(network, null, Periphery.DARK, true);
+        return new BatchedSessionStepper(new FnnTwin(network), true);
     }
 
     /** All streams averaged, dark periphery: fnn's defaults. */
@@ -172,7 +175,7 @@ public final class BatchedSessionStepper implements SessionStepper {
 
     @Override
     public int units() {
-        return network.units();
+        return twin.units();
     }
 
     /** @return number of open sessions */
@@ -202,9 +205,7 @@ public final class BatchedSessionStepper implements SessionStepper {
             batches.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         float[][] outputs = new float[frames.size()][];
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (NoGrad noGrad = new NoGrad()) {
             for (List<Integer> batch : batches.values()) {
                 List<FrameInput> batchFrames = new ArrayList<>(batch.size());
                 for (int i : batch) {
@@ -215,8 +216,6 @@ public final class BatchedSessionStepper implements SessionStepper {
                     outputs[batch.get(k)] = batchOutputs[k];
                 }
             }
-        } finally {
-            JniUtils.setGradMode(gradMode);
         }
         return List.of(outputs);
     }
@@ -245,9 +244,10 @@ public final class BatchedSessionStepper implements SessionStepper {
             NDArray perspective = frameManager.create(perspectives, new Shape(n, p));
             NDArray modulation = frameManager.create(modulations, new Shape(n, m));
 
-            NetworkState state = batchState(batch);
-            NDArray response = network.forward(stimulus, perspective, modulation, stream, periphery, state);
-            float[] flat = response.toFloatArray();
+            NetworkState start = batch.get(0).state.isFresh() ? twin.initialState(n, frameManager) : batchState(batch);
+            Twin.Step step = twin.step(stimulus, perspective, modulation, start);
+            NetworkState state = step.state();
+            float[] flat = step.rates().toFloatArray();
 
             if (n == 1) {
                 batch.get(0).replaceState(state);
@@ -262,7 +262,7 @@ public final class BatchedSessionStepper implements SessionStepper {
                     batch.get(i).replaceState(next.get(i), shared, i);
                 }
             }
-            int units = network.units();
+            int units = twin.units();
             float[][] out = new float[n][units];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(flat, i * units, out[i], 0, units);
@@ -272,23 +272,18 @@ public final class BatchedSessionStepper implements SessionStepper {
     }
 
     /**
-     * @return a new state object for the batch (never a session's own, so that a failed step leaves
-     *         the sessions as they were): fresh, one session's tensors, the tensors these sessions were
-     *         last stepped with (same sessions, same order), or the concatenation of theirs
+     * @return the state of warm sessions as one batch (the twin leaves it as it was, so that a failed step
+     *         leaves the sessions as they were): one session's, the tensors these sessions were last
+     *         stepped with (same sessions, same order), or the concatenation of theirs
      */
     private static NetworkState batchState(List<Session> batch) {
-        if (batch.get(0).state.isFresh()) {
-            return NetworkState.fresh();
-        }
         Batch shared = batch.get(0).batch;
         boolean sameBatch = shared != null && shared.size == batch.size() && shared.live == batch.size();
         for (int i = 0; sameBatch && i < batch.size(); i++) {
             sameBatch = batch.get(i).batch == shared && batch.get(i).row == i;
         }
         if (batch.size() == 1 || sameBatch) {
-            NetworkState copy = NetworkState.fresh();
-            (sameBatch ? shared.state : batch.get(0).state).tensors().forEach(copy::put);
-            return copy;
+            return sameBatch ? shared.state : batch.get(0).state;
         }
         List<NetworkState> parts = new ArrayList<>(batch.size());
         for (Session s : batch) {
@@ -303,11 +298,16 @@ public final class BatchedSessionStepper implements SessionStepper {
             throw new IllegalArgumentException("session " + f.sessionId() + ": " + f.pixels().length
                     + " pixels for a " + f.height() + " x " + f.width() + " frame");
         }
-        if (f.perspective().length != network.config().perspectives()
-                || f.modulation().length != network.config().modulations()) {
+        if (twin.frameSize().isPresent()
+                && (f.height() != twin.frameSize().get().height() || f.width() != twin.frameSize().get().width())) {
+            throw new IllegalArgumentException("session " + f.sessionId() + ": a " + f.height() + " x " + f.width()
+                    + " frame; the model takes " + twin.frameSize().get().height() + " x "
+                    + twin.frameSize().get().width());
+        }
+        if (f.perspective().length != twin.perspectives() || f.modulation().length != twin.modulations()) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": perspective has "
                     + f.perspective().length + " values, modulation " + f.modulation().length + "; the model takes "
-                    + network.config().perspectives() + " and " + network.config().modulations());
+                    + twin.perspectives() + " and " + twin.modulations());
         }
     }
 
@@ -319,7 +319,7 @@ public final class BatchedSessionStepper implements SessionStepper {
         return s;
     }
 
-    /** Frees every session's state. The network stays usable, unless this stepper {@link #owning owns} it. */
+    /** Frees every session's state. The twin stays usable, unless this stepper {@link #owning owns} it. */
     @Override
     public synchronized void close() {
         for (Session s : sessions.values()) {
@@ -327,8 +327,8 @@ public final class BatchedSessionStepper implements SessionStepper {
         }
         sessions.clear();
         sessionsManager.close();
-        if (ownsNetwork) {
-            network.manager().close();
+        if (ownsTwin) {
+            twin.manager().close();
         }
     }
 }
