@@ -82,7 +82,8 @@ class AnyTwinStepperTest {
 
         @Override
         public Step step(NDArray frames, NDArray perspective, NDArray modulation, NetworkState state) {
-            NDArray drive = frames.reshape(frames.getShape().get(0), -1).mean(new int[] {1}, true).mul(frames.getManager().create(GAIN))
+            NDArray meanPixel = frames.reshape(frames.getShape().get(0), -1).mean(new int[] {1}, true); // [N, 1]
+            NDArray drive = meanPixel.mul(frames.getManager().create(GAIN))
                     .add(perspective.get(new NDIndex(":, 0:1"))).sub(modulation.get(new NDIndex(":, 1:2")));
             NDArray trace = state.get("trace").mul(LEAK).add(drive);
             NetworkState next = NetworkState.fresh();
