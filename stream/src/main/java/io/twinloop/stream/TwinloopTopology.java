@@ -55,8 +55,8 @@ public final class TwinloopTopology {
 
         topology.addProcessor(GATE, () -> new SessionGate(config.stopGrace(), ALIGNER),
                 "decode-frames", "decode-telemetry", "decode-control");
-        topology.addProcessor(ALIGNER, () -> new AlignmentProcessor(config.maxWait(), config.waitCheckInterval()),
-                GATE);
+        topology.addProcessor(ALIGNER,
+                () -> new AlignmentProcessor(SessionGate.STORE, config.maxWait(), config.waitCheckInterval()), GATE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SessionGate.STORE),
                 Serdes.String(), new SessionStateSerde()), GATE, ALIGNER);

@@ -5,7 +5,6 @@ import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.SessionStart;
 import io.twinloop.proto.WallClock;
 import io.twinloop.stream.session.SessionEvent;
-import io.twinloop.stream.session.SessionGate;
 import io.twinloop.stream.session.SessionState;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +33,7 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     public static final String BUFFERS_STORE = "twinloop-telemetry-buffers";
     private static final Logger log = LoggerFactory.getLogger(AlignmentProcessor.class);
 
+    private final String sessionsStore;
     private final long maxWaitMs;
     private final Duration checkEvery;
     private ProcessorContext<String, ModelInput> context;
@@ -41,7 +41,12 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     private KeyValueStore<String, TelemetryBuffers> buffers;
     private PendingFrames pending;
 
-    public AlignmentProcessor(Duration maxWait, Duration checkEvery) {
+    /**
+     * @param sessionsStore the store of {@link SessionState} by session id that the session gate keeps (read only:
+     *                      the topology names it, so that this stage does not reach into the gate)
+     */
+    public AlignmentProcessor(String sessionsStore, Duration maxWait, Duration checkEvery) {
+        this.sessionsStore = sessionsStore;
         this.maxWaitMs = maxWait.toMillis();
         this.checkEvery = checkEvery;
     }
@@ -49,7 +54,7 @@ public final class AlignmentProcessor implements Processor<String, SessionEvent,
     @Override
     public void init(ProcessorContext<String, ModelInput> context) {
         this.context = context;
-        this.sessions = context.getStateStore(SessionGate.STORE);
+        this.sessions = context.getStateStore(sessionsStore);
         this.buffers = context.getStateStore(BUFFERS_STORE);
         KeyValueStore<Bytes, byte[]> pendingStore = context.getStateStore(PendingFrames.STORE);
         this.pending = new PendingFrames(pendingStore);

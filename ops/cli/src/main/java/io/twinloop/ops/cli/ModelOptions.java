@@ -1,0 +1,68 @@
+package io.twinloop.ops.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.twinloop.inference.model.network.Network;
+import io.twinloop.inference.model.network.NetworkLoader;
+import io.twinloop.inference.session.BatchedSessionStepper;
+import io.twinloop.inference.session.SessionStepper;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which model serves: checkpoint files, or a named configuration with seeded initial weights. */
+public final class ModelOptions {
+
+    @Option(names = "--params", paramLabel = "FILE",
+            description = "checkpoint files: fnn's params_core.pt plus a mouse's params_<session>_<scan>.pt"
+                    + " (torch.save), or one .twinloop file; without them the model is initialised from --seed")
+    List<Path> params = new ArrayList<>();
+
+    @Option(names = "--model-config",
+            description = "architecture: tiny or small (CPU-friendly widths) or published (Wang et al. 2025);"
+                    + " default: published for torch.save checkpoints (fnn's), small for an initialised model;"
+                    + " a .twinloop checkpoint names its own")
+    String configName;
+
+    @Option(names = "--units", defaultValue = "1000",
+            description = "neurons of an initialised model; a checkpoint brings its own (default: ${DEFAULT-VALUE})")
+    int units;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of an initialised model (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--model-id", defaultValue = "twin",
+            description = "the id sessions name in their start message to be served by this model (default: ${DEFAULT-VALUE})")
+    String modelId;
+
+    @Option(names = "--torch-threads",
+            description = "libtorch's intra-op threads; default: 1 for the service (run, demo, replay), whose"
+                    + " Kafka clients need the other cores, and every core for predict and bench")
+    Integer torchThreads;
+
+    /**
+     * Sets libtorch's thread count, before the engine starts. Spinning OpenMP threads that compete
+     * with Kafka's for 2 cores made a small-model step 50x slower here; one thread per model is the
+     * safe default for the service.
+     */
+    void configureThreads(int serviceDefault) {
+        TorchThreads.configure(torchThreads != null ? torchThreads : serviceDefault);
+    }
+
+    /** @return the network, its parameters owned by {@code manager} */
+    public Network createNetwork(NDManager manager) {
+        return params.isEmpty()
+                ? NetworkLoader.initialise(manager, configName == null ? "small" : configName, units, seed)
+                : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
+    }
+
+    /** @return a stepper over a new network; closing the stepper frees the network too */
+    public SessionStepper createStepper() {
+        return BatchedSessionStepper.owning(createNetwork(NDManager.newBaseManager()));
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+}

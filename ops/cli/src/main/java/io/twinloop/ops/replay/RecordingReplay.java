@@ -1,0 +1,196 @@
+package io.twinloop.ops.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.ops.broker.RigProducer;
+import io.twinloop.ops.client.LatencyBreakdown;
+import io.twinloop.ops.client.PredictionCollector;
+import io.twinloop.ops.service.ServiceOptions;
+import io.twinloop.ops.service.TwinloopService;
+import io.twinloop.ops.validation.Moments;
+import io.twinloop.ops.validation.NeuronScorer;
+import io.twinloop.ops.validation.NeuronScores;
+import io.twinloop.ops.validation.RecordedResponses;
+import io.twinloop.ops.validation.ReportInput;
+import io.twinloop.ops.validation.ValidationReport;
+import io.twinloop.proto.npy.Npy;
+import io.twinloop.proto.v1.Standardisation;
+import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.simulator.recording.TwinloopExtrasReader;
+import io.twinloop.simulator.rig.KafkaRigSink;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Validation by replay: every trial of the chosen tiers goes through the topics as its own session
+ * (frames and the recorded telemetry, as the rig sent them), the twin's predictions come back into
+ * a [trial, frame, unit] grid, and the grid is scored against the recorded responses.
+ */
+public final class RecordingReplay {
+
+    private final Path recording;
+    private final RecordedResponses recorded;
+    private final boolean realTime;
+    private final int burnIn;
+    private final Duration drain;
+
+    public RecordingReplay(Path recording, Set<String> tiers, boolean realTime, int burnIn, Duration drain)
+            throws IOException {
+        this.recording = recording;
+        this.recorded = RecordedResponses.load(recording, tiers);
+        if (recorded.trials().isEmpty()) {
+            throw new IllegalArgumentException("no trials of tiers " + tiers + " in " + recording);
+        }
+        this.realTime = realTime;
+        this.burnIn = burnIn;
+        this.drain = drain;
+    }
+
+    /**
+     * @return the recording's synthetic mouse as a twin (see {@link GroundTruthTwin})
+     * @throws IOException if the recording has no ground truth (a real mouse)
+     */
+    public SessionStepper groundTruthTwin() throws IOException {
+        Path file = new RecordingLayout(recording).groundTruth();
+        if (!java.nio.file.Files.exists(file)) {
+            throw new IllegalArgumentException(recording + " has no " + file.getFileName()
+                    + ": only a synthetic mouse's recording can be replayed through its ground truth");
+        }
+        return new GroundTruthTwin(io.twinloop.simulator.mouse.GroundTruth.read(file), statistics());
+    }
+
+    /** @return units of the recording */
+    public int units() {
+        return recorded.unitIds().length;
+    }
+
+    /**
+     * Runs the service over {@code bootstrapServers}, replays, scores and writes the report.
+     *
+     * @return one line of JSON: frames, predictions, lost, the median scores and where the report is
+     */
+    public String run(String bootstrapServers, ServiceOptions options, SessionStepper stepper, String modelId,
+                      Path reportDir) throws Exception {
+        if (stepper.units() != units()) {
+            stepper.close();
+            throw new IllegalArgumentException("the model predicts " + stepper.units() + " units, the recording has "
+                    + units() + ": give the checkpoint of this mouse");
+        }
+        TwinloopExtrasReader extras = new TwinloopExtrasReader(recording);
+        int trials = recorded.trials().size();
+        int frames = recorded.responses()[0].length;
+        PredictionGrid grid = new PredictionGrid(trials, frames, units());
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        long sent = 0;
+        try (TwinloopService service = TwinloopService.start(options, stepper, modelId);
+             PredictionCollector collector = new PredictionCollector(bootstrapServers, grid::accept);
+             KafkaProducer<String, byte[]> producer = RigProducer.create(bootstrapServers)) {
+            service.awaitRunning(Duration.ofSeconds(120));
+            collector.start(Duration.ofSeconds(60));
+            RecordedTrialPublisher publisher = new RecordedTrialPublisher(new KafkaRigSink(producer), modelId, 30,
+                    statistics(), realTime);
+            try (ProgressBar bar = progress("replay: publish", trials)) {
+                for (int i = 0; i < trials; i++) {
+                    int trial = recorded.trials().get(i);
+                    String session = "replay-" + run + "-trial-" + trial;
+                    grid.expect(session, i);
+                    sent += publisher.publish(session, extras.frames(trial), extras.behaviour(trial));
+                    bar.step();
+                }
+            }
+            producer.flush();
+            // wait while predictions keep coming; give up after `drain` without any
+            long lastProgress = System.nanoTime();
+            long seen = -1;
+            try (ProgressBar bar = progress("replay: predictions", sent)) {
+                while (grid.filled() < sent && System.nanoTime() - lastProgress < drain.toNanos()) {
+                    if (grid.filled() != seen) {
+                        seen = grid.filled();
+                        lastProgress = System.nanoTime();
+                    }
+                    bar.stepTo(seen);
+                    Thread.sleep(100);
+                }
+                bar.stepTo(grid.filled());
+            }
+            collector.close();
+            return report(reportDir, grid, collector.latency(), sent);
+        }
+    }
+
+    private String report(Path reportDir, PredictionGrid grid, LatencyBreakdown latency, long sent)
+            throws IOException {
+        float[][][] predictions = grid.toArray();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode out = json.createObjectNode();
+        out.put("frames", sent);
+        out.put("predictions", grid.filled());
+        out.put("lost", sent - grid.filled());
+        out.put("duplicated", grid.duplicates());
+        if (grid.filled() < sent) {
+            // a score over missing frames would be a silent wrong number: keep the predictions, no scores
+            Npy.write(reportDir.resolve(ValidationReport.PREDICTIONS), io.twinloop.proto.npy.NpyArray.ofFloats(
+                    flatten(predictions), predictions.length, predictions[0].length, units()));
+            out.put("error", "frames without predictions: no scores computed");
+            return out.toString();
+        }
+        NeuronScores scores = new NeuronScorer(burnIn).score(recorded.against(predictions));
+        ValidationReport.write(reportDir, new ReportInput("Replay of " + recording.getFileName(), recorded.unitIds(),
+                predictions, recorded.responses(), scores, latency.histogram(LatencyBreakdown.Stage.TOTAL), burnIn));
+        out.put("trials", predictions.length);
+        out.put("units", units());
+        out.put("median_single_trial_correlation", finiteMedian(scores.singleTrialCorrelation()));
+        out.put("median_correlation_to_average", finiteMedian(scores.correlationToAverage()));
+        out.put("median_cc_norm", finiteMedian(scores.ccNorm()));
+        out.put("median_cc_max", finiteMedian(scores.ccMax()));
+        out.put("report", reportDir.resolve(ValidationReport.MARKDOWN).toString());
+        return out.toString();
+    }
+
+    /** The start message's standardisation: the recording's training-tier statistics. */
+    private RecordedTrialPublisher.Statistics statistics() throws IOException {
+        RecordingLayout layout = new RecordingLayout(recording);
+        double[] behaviourMean = Npy.read(layout.statistic("behavior", "mean")).asDoubles();
+        double[] behaviourStd = Npy.read(layout.statistic("behavior", "std")).asDoubles();
+        double[] pupilMean = Npy.read(layout.statistic("pupil_center", "mean")).asDoubles();
+        double[] pupilStd = Npy.read(layout.statistic("pupil_center", "std")).asDoubles();
+        return new RecordedTrialPublisher.Statistics(standardisation(pupilMean[0], pupilStd[0]),
+                standardisation(pupilMean[1], pupilStd[1]), standardisation(behaviourMean[0], behaviourStd[0]),
+                standardisation(behaviourMean[1], behaviourStd[1]));
+    }
+
+    private static Standardisation standardisation(double mean, double std) {
+        return Standardisation.newBuilder().setMean((float) mean).setStd((float) (std > 0 ? std : 1)).build();
+    }
+
+    private static double finiteMedian(double[] values) {
+        return Moments.median(java.util.Arrays.stream(values).filter(Double::isFinite).toArray());
+    }
+
+    private static float[] flatten(float[][][] a) {
+        int n = a.length;
+        int t = a[0].length;
+        int u = a[0][0].length;
+        float[] out = new float[n * t * u];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                System.arraycopy(a[i][j], 0, out, (i * t + j) * u, u);
+            }
+        }
+        return out;
+    }
+
+    private static ProgressBar progress(String task, long total) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+}

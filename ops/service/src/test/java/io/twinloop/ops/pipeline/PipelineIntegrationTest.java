@@ -1,0 +1,214 @@
+package io.twinloop.ops.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.twinloop.inference.model.network.Network;
+import io.twinloop.inference.model.network.NetworkLoader;
+import io.twinloop.inference.session.BatchedSessionStepper;
+import io.twinloop.inference.worker.InferenceWorker;
+import io.twinloop.ops.broker.EmbeddedKafka;
+import io.twinloop.ops.broker.TopicSetup;
+import io.twinloop.ops.service.ServiceOptions;
+import io.twinloop.ops.service.TwinloopService;
+import io.twinloop.proto.Topics;
+import io.twinloop.proto.v1.DeadLetter;
+import io.twinloop.proto.v1.ModelInput;
+import io.twinloop.proto.v1.Prediction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.twinloop.ops.pipeline.RigRecords.FRAME_US;
+import static io.twinloop.ops.pipeline.RigRecords.WIDTH;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline on a real in-process Kafka broker: rig records in, stream, inference worker,
+ * predictions and dead letters out.
+ */
+class PipelineIntegrationTest {
+
+    private static final String MODEL = "twin";
+    private static final int UNITS = 24;
+    private static final long SEED = 11;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static TwinloopService service;
+    static KafkaProducer<String, byte[]> producer;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        TopicSetup.ensureTopics(kafka.bootstrapServers(), 2, (short) 1);
+        NDManager manager = NDManager.newBaseManager();
+        BatchedSessionStepper stepper = new BatchedSessionStepper(
+                NetworkLoader.initialise(manager, "small", UNITS, SEED));
+        service = TwinloopService.start(new ServiceOptions(kafka.bootstrapServers(), "twinloop-it",
+                dir.resolve("streams"), "127.0.0.1", 0, Duration.ofMillis(30)), stepper, MODEL);
+        service.awaitRunning(Duration.ofSeconds(60));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, "0"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopPipeline() throws Exception {
+        producer.close();
+        service.close();
+        kafka.close();
+    }
+
+    /** Eye samples every 50 ms and treadmill samples every 10 ms up to {@code untilUs}, from {@code fromUs}. */
+    private static void telemetry(String session, long fromUs, long untilUs) {
+        for (long t = fromUs; t <= untilUs; t += 10_000) {
+            double s = t / 1e6;
+            if (t % 50_000 == 0) {
+                producer.send(RigRecords.eye(session, t, (float) Math.sin(3 * s), (float) Math.cos(2 * s),
+                        (float) (0.5 * Math.sin(s))));
+            }
+            producer.send(RigRecords.treadmill(session, t, (float) (2 * Math.sin(5 * s))));
+        }
+    }
+
+    private static Map<String, List<Prediction>> predictions(Set<String> sessions, int expected) {
+        Map<String, List<Prediction>> out = new HashMap<>();
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(kafka.bootstrapServers(),
+                Topics.PREDICTIONS, r -> r.stream().filter(x -> sessions.contains(x.key())).count() >= expected, WAIT);
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (sessions.contains(r.key())) {
+                out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(parsePrediction(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private static Prediction parsePrediction(byte[] value) {
+        try {
+            return Prediction.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void interleavedSessionsGiveTheSamePredictionsAsEachSessionSteppedAlone() throws Exception {
+        int frames = 12;
+        List<String> sessions = List.of("it-a", "it-b");
+        for (String s : sessions) {
+            producer.send(RigRecords.start(s, MODEL));
+        }
+        for (int i = 0; i < frames; i++) {
+            for (String s : sessions) {
+                telemetry(s, i == 0 ? 0 : (i - 1) * FRAME_US + 1 - ((i - 1) * FRAME_US + 1) % 10_000 + 10_000,
+                        i * FRAME_US + 10_000 - (i * FRAME_US) % 10_000);
+                producer.send(RigRecords.frame(s, i, WIDTH, s.hashCode()));
+            }
+        }
+        for (String s : sessions) {
+            telemetry(s, frames * FRAME_US - (frames * FRAME_US) % 10_000, frames * FRAME_US + 100_000);
+            producer.send(RigRecords.stop(s, frames - 1));
+        }
+        producer.flush();
+
+        Map<String, List<Prediction>> predicted = predictions(Set.copyOf(sessions), 2 * frames);
+
+        // What the model was given: the aligned frames the stream emitted, per session in order.
+        List<ConsumerRecord<String, byte[]>> aligned = TopicReader.readUntil(kafka.bootstrapServers(), Topics.ALIGNED,
+                r -> r.stream().filter(x -> sessions.contains(x.key())).count() >= 2 * (frames + 2), WAIT);
+        Map<String, List<ModelInput>> inputs = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : aligned) {
+            ModelInput in = ModelInput.parseFrom(r.value());
+            if (sessions.contains(r.key()) && in.hasFrame()) {
+                inputs.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(in);
+            }
+        }
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network offline = NetworkLoader.initialise(manager, "small", UNITS, SEED);
+            try (BatchedSessionStepper alone = new BatchedSessionStepper(offline)) {
+                for (String s : sessions) {
+                    List<Prediction> got = predicted.get(s);
+                    assertEquals(frames, got.size(), "one prediction per frame of " + s);
+                    assertEquals(frames, inputs.get(s).size());
+                    alone.open(s);
+                    for (int i = 0; i < frames; i++) {
+                        assertEquals(i, got.get(i).getFrameIndex(), "frame order of " + s);
+                        float[] expected = alone.step(List.of(InferenceWorker.toFrameInput(inputs.get(s).get(i).getFrame()))).get(0);
+                        float[] actual = new float[UNITS];
+                        for (int u = 0; u < UNITS; u++) {
+                            actual[u] = got.get(i).getValues(u);
+                        }
+                        assertArrayEquals(expected, actual, 1e-5f, s + " frame " + i);
+                    }
+                    alone.close(s);
+                }
+            }
+        }
+        assertTrue(predicted.get("it-a").stream().anyMatch(p -> p.getBatchSize() == 2),
+                "the two sessions were stepped together at least once");
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicWithItsReasonAndValidFramesStillGetPredictions() throws Exception {
+        String s = "it-bad";
+        producer.send(RigRecords.start(s, MODEL));
+        telemetry(s, 0, 60_000);
+        producer.send(RigRecords.frame(s, 0, WIDTH, 3));
+        producer.send(new ProducerRecord<>(Topics.FRAMES, s, new byte[] {1, 2, 3, (byte) 0xff, 0x7f}));
+        producer.send(RigRecords.frame(s, 1, WIDTH - 1, 3));
+        producer.send(RigRecords.eye(s, 70_000, Float.NaN, 0f, 0f));
+        telemetry(s, 70_000, 120_000);
+        producer.send(RigRecords.frame(s, 1, WIDTH, 3));
+        producer.send(RigRecords.frame(s, 1, WIDTH, 3));
+        producer.send(RigRecords.frame("it-ghost", 0, WIDTH, 3));
+        producer.send(RigRecords.frame(s, 2, WIDTH, 3));
+        telemetry(s, 130_000, 200_000);
+        producer.send(RigRecords.stop(s, 2));
+        producer.flush();
+
+        Map<String, List<Prediction>> predicted = predictions(Set.of(s), 3);
+        List<Long> indices = predicted.get(s).stream().map(Prediction::getFrameIndex).toList();
+        assertEquals(List.of(0L, 1L, 2L), indices, "every valid frame predicted once, in order");
+
+        Set<String> wanted = Set.of("undecodable", "wrong_frame_size", "non_finite_telemetry", "duplicate_frame",
+                "unknown_session");
+        Set<String> reasons = new TreeSet<>();
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(kafka.bootstrapServers(),
+                Topics.DEAD_LETTER, r -> {
+                    reasons.clear();
+                    for (ConsumerRecord<String, byte[]> x : r) {
+                        try {
+                            reasons.add(DeadLetter.parseFrom(x.value()).getReason());
+                        } catch (InvalidProtocolBufferException e) {
+                            reasons.add("not-a-dead-letter");
+                        }
+                    }
+                    return reasons.containsAll(wanted);
+                }, WAIT);
+        assertTrue(reasons.containsAll(wanted), "dead-letter reasons: " + reasons);
+        for (ConsumerRecord<String, byte[]> r : letters) {
+            DeadLetter letter = DeadLetter.parseFrom(r.value());
+            assertTrue(!letter.getDetail().isBlank(), "every dead letter says why: " + letter);
+        }
+    }
+}
