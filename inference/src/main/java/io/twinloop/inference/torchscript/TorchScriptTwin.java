@@ -322,7 +322,8 @@ public final class TorchScriptTwin implements AutoCloseable {
             return;
         }
         Step step = step(scratch.create(probe.frame(), new Shape(1, 1, height, width)),
-                scratch.create(probe.perspective(), new Shape(1, 2)), scratch.create(probe.modulation(), new Shape(1, 2)),
+                scratch.create(probe.perspective(), new Shape(1, 2)),
+                scratch.create(probe.modulation(), new Shape(1, 2)),
                 initial, scratch);
         float[] rates = step.rates().toFloatArray();
         for (int u = 0; u < units; u++) {

@@ -106,7 +106,8 @@ class TorchScriptPipelineIntegrationTest {
                 }
 
                 Set<Integer> batchSizes = new TreeSet<>();
-                try (TorchScriptSessionStepper alone = new TorchScriptSessionStepper(TorchScriptTwin.load(file), true)) {
+                try (TorchScriptSessionStepper alone =
+                             new TorchScriptSessionStepper(TorchScriptTwin.load(file), true)) {
                     for (String s : sessions) {
                         List<Prediction> got = predicted.get(s);
                         assertEquals(frames, got.size(), "one prediction per frame of " + s);
