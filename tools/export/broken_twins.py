@@ -89,6 +89,14 @@ class NegativeRates(Base):
         return frame.mean(dim=(1, 2, 3))[:, None] * self.weight - 1, state
 
 
+class Raises(Base):
+    """forward reads a state tensor that initial_state does not make."""
+
+    def forward(self, frame: Tensor, perspective: Tensor, modulation: Tensor,
+                state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        return torch.nn.functional.softplus(state[1].expand(frame.shape[0], self.units)), state
+
+
 class NoInitialState(nn.Module):
     def __init__(self):
         super().__init__()
@@ -107,7 +115,8 @@ def main(out_dir: str) -> None:
     torch.manual_seed(5)
     for name, module in (("valid", Base()), ("wrong-version", WrongVersion()), ("no-units", NoUnits()),
                          ("layers-first", LayersFirst()), ("counter", Counter()), ("wrong-units", WrongUnits()),
-                         ("negative-rates", NegativeRates()), ("no-initial-state", NoInitialState())):
+                         ("negative-rates", NegativeRates()), ("raises", Raises()),
+                         ("no-initial-state", NoInitialState())):
         path = os.path.join(out_dir, name + ".pt")
         torch.jit.save(torch.jit.script(module.eval()), path)
         print(f"{path}: {os.path.getsize(path)} bytes")

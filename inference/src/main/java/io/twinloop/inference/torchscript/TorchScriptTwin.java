@@ -212,7 +212,8 @@ public final class TorchScriptTwin implements AutoCloseable {
         try {
             result = IValueUtils.runMethod(module, "forward", inputs);
         } catch (RuntimeException e) {
-            throw new IllegalStateException(file + ": forward failed on " + frame.getShape() + ": " + firstLine(e), e);
+            throw new TwinContractException(file + ": forward failed on frames " + frame.getShape() + ": "
+                    + firstLine(e), e);
         } finally {
             for (IValue input : inputs) {
                 input.close();

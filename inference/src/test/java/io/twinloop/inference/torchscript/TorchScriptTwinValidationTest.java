@@ -28,6 +28,7 @@ class TorchScriptTwinValidationTest {
         "counter          | the same step from the same state gave rates",
         "wrong-units      | expected float32 (2, 3)",
         "negative-rates   | rates must be finite and >= 0",
+        "raises           | forward failed on frames (2, 1, 4, 6)",
         "no-initial-state | no method initial_state",
     })
     void refusesWithOneLine(String name, String problem) {
