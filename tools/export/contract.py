@@ -4,6 +4,7 @@ beside the module, and the fixture of inputs and expected outputs that the Java 
 The contract, in short (docs/twins.md has it in full):
   attributes   units, height, width, contract_version (= 1), all int
   initial_state(batch: int) -> List[Tensor]                  every tensor batch first
+  state_names() -> List[str]                                 optional: one unique name per state tensor
   forward(frame [N, 1, height, width] float32 in [0, 1], perspective [N, 2], modulation [N, 2],
           state: List[Tensor]) -> Tuple[rates [N, units] float32 >= 0, next state]
 """
@@ -26,6 +27,10 @@ def check_contract(module: torch.jit.ScriptModule) -> None:
     if module.contract_version != CONTRACT_VERSION:
         raise ValueError(f"contract_version {module.contract_version}, expected {CONTRACT_VERSION}")
     one, two = module.initial_state(1), module.initial_state(2)
+    if hasattr(module, "state_names"):
+        names = module.state_names()
+        if len(names) != len(one) or len(set(names)) != len(names):
+            raise ValueError(f"state_names {names} must name each of the {len(one)} state tensors once")
     for i, (a, b) in enumerate(zip(one, two)):
         if a.shape[0] != 1 or b.shape[0] != 2 or a.shape[1:] != b.shape[1:]:
             raise ValueError(f"state tensor {i} is not batch first: {list(a.shape)} vs {list(b.shape)}")

@@ -102,10 +102,11 @@ class FnnStep(nn.Module):
 class FnnTwin(nn.Module):
     """The contract around the traced step."""
 
-    def __init__(self, step, shapes: List[List[int]], units: int, height: int, width: int):
+    def __init__(self, step, shapes: List[List[int]], names: List[str], units: int, height: int, width: int):
         super().__init__()
         self.step = step
         self.shapes = shapes
+        self.names = names
         self.units = units
         self.height = height
         self.width = width
@@ -114,6 +115,10 @@ class FnnTwin(nn.Module):
     @torch.jit.export
     def initial_state(self, batch: int) -> List[Tensor]:
         return [torch.zeros([batch] + shape) for shape in self.shapes]
+
+    @torch.jit.export
+    def state_names(self) -> List[str]:
+        return self.names
 
     def forward(self, frame: Tensor, perspective: Tensor, modulation: Tensor,
                 state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
@@ -170,18 +175,21 @@ def main() -> None:
     net.reset()
     net(frame, behaviour, behaviour)
     step.convs, step.lstms = stateful(net)
-    shapes = [[1]]
-    for _, conv in step.convs:
-        shapes += [list(t.shape[1:]) for t in list(conv.past["history"])[1:]]
-    for _, lstm in step.lstms:
+    shapes, names = [[1]], ["started"]
+    for name, conv in step.convs:
+        past = list(conv.past["history"])[1:]
+        shapes += [list(t.shape[1:]) for t in past]
+        names += [f"{name}.history.{i}" for i in range(len(past))]
+    for name, lstm in step.lstms:
         shapes += [list(lstm.past["h"].shape[1:]), list(lstm.past["c"].shape[1:])]
+        names += [f"{name}.h", f"{name}.c"]
     print(f"fnn: {units} units, {len(step.convs)} temporal convolutions, {len(step.lstms)} LSTMs, "
           f"{len(shapes)} state tensors, {sum(int(np.prod(s)) for s in shapes) * 4 / 1e6:.1f} MB per session")
 
     example = [torch.zeros([2] + s) for s in shapes]
     example[0] = torch.tensor([[0.0], [1.0]])
     traced = torch.jit.trace(step, (frame, behaviour, behaviour, example), strict=False, check_trace=False)
-    twin = torch.jit.script(FnnTwin(traced, shapes, units, args.height, args.width))
+    twin = torch.jit.script(FnnTwin(traced, shapes, names, units, args.height, args.width))
     torch.jit.save(twin, args.out)
     loaded = torch.jit.load(args.out)
     contract.check_contract(loaded)

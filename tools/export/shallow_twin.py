@@ -98,6 +98,10 @@ class ShallowTwin(nn.Module):
     def initial_state(self, batch: int) -> List[Tensor]:
         return [torch.zeros(batch, self.channels, self.grid_h, self.grid_w)]
 
+    @torch.jit.export
+    def state_names(self) -> List[str]:
+        return ["smoothed"]
+
     def forward(self, frame: Tensor, perspective: Tensor, modulation: Tensor,
                 state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         smoothed = self.integrator(self.core(frame), state[0])

@@ -159,6 +159,10 @@ class ViV1TTwin(nn.Module):
                 torch.zeros(batch, self.window, 4),
                 torch.zeros(batch, self.window)]
 
+    @torch.jit.export
+    def state_names(self) -> List[str]:
+        return ["frames", "behaviour", "filled"]
+
     def forward(self, frame: Tensor, perspective: Tensor, modulation: Tensor,
                 state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         frames = torch.cat([state[0][:, 1:], frame], dim=1)  # [N, L, H, W]

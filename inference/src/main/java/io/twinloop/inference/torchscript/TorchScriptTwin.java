@@ -28,6 +28,7 @@ import java.util.Map;
  * <pre>
  *   attributes   units, height, width, contract_version (ints)
  *   initial_state(batch) -> state: List[Tensor], each [batch, ...]
+ *   state_names() -> List[str]   (optional) one unique name per state tensor
  *   forward(frame [N, 1, height, width] in [0, 1], perspective [N, 2], modulation [N, 2], state)
  *       -> (rates [N, units] float32 >= 0, next state)
  * </pre>
@@ -59,6 +60,7 @@ public final class TorchScriptTwin implements AutoCloseable {
     /** per-session shape of each state tensor, batch dim 1 */
     private List<Shape> stateShapes = List.of();
     private List<DataType> stateTypes = List.of();
+    private List<String> stateNames = List.of();
 
     private TorchScriptTwin(Path file, PtNDManager manager, PtSymbolBlock module, int units, int height, int width,
                             TwinMetadata metadata) {
@@ -144,6 +146,14 @@ public final class TorchScriptTwin implements AutoCloseable {
     /** @return the shape of each state tensor of one session ([1, ...]) */
     public List<Shape> stateShapes() {
         return stateShapes;
+    }
+
+    /**
+     * @return one name per state tensor: the module's optional {@code state_names()}, else {@code state.0},
+     * {@code state.1}, ... (the names a snapshot of the state would use)
+     */
+    public List<String> stateNames() {
+        return stateNames;
     }
 
     /** @return bytes of state one session holds */
@@ -273,6 +283,7 @@ public final class TorchScriptTwin implements AutoCloseable {
             }
             stateShapes = List.copyOf(shapes);
             stateTypes = List.copyOf(types);
+            stateNames = methods.contains("state_names") ? callStateNames() : defaultNames(shapes.size());
 
             // two sessions, different inputs; the same step twice from the same state must agree
             NDArray frames = scratch.create(testFrames(2), new Shape(2, 1, height, width));
@@ -291,6 +302,42 @@ public final class TorchScriptTwin implements AutoCloseable {
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    private List<String> callStateNames() {
+        List<String> names = new ArrayList<>();
+        try (IValue result = IValueUtils.runMethod(module, "state_names")) {
+            if (!result.isList()) {
+                throw new TwinContractException(file + ": state_names returns " + result.getType()
+                        + ", not List[str]");
+            }
+            for (IValue name : result.toIValueArray()) {
+                try (name) {
+                    if (!name.isString()) {
+                        throw new TwinContractException(file + ": state_names holds a " + name.getType());
+                    }
+                    names.add(name.toStringValue());
+                }
+            }
+        } catch (TwinContractException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new TwinContractException(file + ": state_names() failed: " + firstLine(e), e);
+        }
+        if (names.size() != stateShapes.size() || names.stream().distinct().count() != names.size()
+                || names.stream().anyMatch(String::isBlank)) {
+            throw new TwinContractException(file + ": state_names " + names + " must name each of the "
+                    + stateShapes.size() + " state tensors once");
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> defaultNames(int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add("state." + i);
+        }
+        return List.copyOf(names);
     }
 
     /**

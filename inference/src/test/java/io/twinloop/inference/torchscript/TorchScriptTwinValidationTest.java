@@ -47,6 +47,16 @@ class TorchScriptTwinValidationTest {
             assertEquals(6, twin.width());
             assertEquals(3, twin.metadata().unitIds().size());
             assertEquals(4, twin.stateBytes()); // one float32 [1, 1]
+            assertEquals(java.util.List.of("state.0"), twin.stateNames());
+        }
+    }
+
+    @Test
+    void namesTheStateAsTheModuleDoes() {
+        try (TorchScriptTwin twin = TorchScriptTwin.load(TorchScriptFixtures.module("viv1t"))) {
+            assertEquals(java.util.List.of("frames", "behaviour", "filled"), twin.stateNames());
+            assertEquals(java.util.List.of(new ai.djl.ndarray.types.Shape(1, 8, 36, 64),
+                    new ai.djl.ndarray.types.Shape(1, 8, 4), new ai.djl.ndarray.types.Shape(1, 8)), twin.stateShapes());
         }
     }
 
