@@ -279,7 +279,7 @@ public final class TorchScriptTwin implements AutoCloseable {
                     throw new TwinContractException(file + ": state tensor " + i + " changes dtype with the batch");
                 }
                 shapes.add(a);
-                types.add(a.dimension() > 0 ? one.get(i).getDataType() : null);
+                types.add(one.get(i).getDataType());
             }
             stateShapes = List.copyOf(shapes);
             stateTypes = List.copyOf(types);
