@@ -3,6 +3,7 @@ package io.twinloop.inference.checkpoint;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
+import net.razorvine.pickle.objects.ClassDict;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,11 @@ final class TorchPickle extends Unpickler {
         Unpickler.registerConstructor("torch._tensor", "_rebuild_from_type_v2",
                 args -> ((IObjectConstructor) args[0]).construct((Object[]) args[2]));
         Unpickler.registerConstructor("collections", "OrderedDict", args -> new PyOrderedDict());
+        // TorchScript archives (torch.jit.save) wrap typed lists and typed values; the value is all we need.
+        for (String name : new String[] {"build_intlist", "build_doublelist", "build_boollist", "build_tensorlist",
+            "build_genericlist", "restore_type_tag"}) {
+            Unpickler.registerConstructor("torch.jit._pickle", name, args -> args[0]);
+        }
     }
 
     /** The global {@code torch.XStorage}: a marker that names the storage type in a persistent id. */
@@ -63,6 +69,7 @@ final class TorchPickle extends Unpickler {
     private static final short DICT = 'd';
     private static final short SETITEM = 's';
     private static final short SETITEMS = 'u';
+    private static final short BUILD = 'b';
 
     private TorchPickle() {
     }
@@ -100,6 +107,16 @@ final class TorchPickle extends Unpickler {
             case SETITEMS -> {
                 List<Object> pairs = stack.pop_all_since_marker();
                 putPairs(targetDict(), pairs);
+            }
+            case BUILD -> {
+                // a TorchScript module (an unknown __torch__ class): its attributes as the ClassDict's entries
+                Object state = stack.pop();
+                if (stack.peek() instanceof ClassDict object && state instanceof Map<?, ?> attributes) {
+                    attributes.forEach((k, v) -> object.put(String.valueOf(k), v));
+                } else {
+                    stack.add(state);
+                    return super.dispatch(key);
+                }
             }
             default -> {
                 return super.dispatch(key);

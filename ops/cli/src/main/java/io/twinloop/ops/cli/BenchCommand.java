@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.model.network.Network;
+import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.ops.bench.MatmulPeak;
 import io.twinloop.ops.bench.ModelStepBenchmark;
+import io.twinloop.ops.bench.TorchScriptStepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,9 +95,41 @@ public final class BenchCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%-6d %10.1f %10.2f %12s %12.1f %10s %14.1f%n", batch, r.medianMs(),
                         r.framesPerSecond(), rate, peak, fraction, r.stateBytes() / 1e6);
             }
+            if (model.torchscript() != null) {
+                benchTorchScript(out, manager);
+            }
         }
         System.out.println(out);
         return 0;
+    }
+
+    /** The TorchScript twin's rows beside the Java port's, timed the same way (no FLOP count: the file has none). */
+    private void benchTorchScript(ObjectNode out, NDManager manager) {
+        try (TorchScriptTwin twin = TorchScriptTwin.load(model.torchscript())) {
+            ObjectNode ts = out.putObject("torchscript");
+            ts.put("file", model.torchscript().toString());
+            ts.put("units", twin.units());
+            ts.put("input", twin.height() + " x " + twin.width());
+            ArrayNode rows = ts.putArray("batches");
+            System.err.printf("TorchScript %s (%d units, %d x %d):%n", model.torchscript().getFileName(), twin.units(),
+                    twin.height(), twin.width());
+            for (int batch : batches) {
+                double peakBefore = MatmulPeak.gflops(manager, matmulSize, 5);
+                ModelStepBenchmark.Result r = TorchScriptStepBenchmark.run(twin, batch, warmup, steps, 42);
+                double peak = (peakBefore + MatmulPeak.gflops(manager, matmulSize, 5)) / 2;
+                ObjectNode row = rows.addObject();
+                row.put("batch", batch);
+                row.put("ms_per_step_median", round(r.medianMs()));
+                row.put("ms_per_step_min", round(r.minMs()));
+                row.put("ms_per_step_max", round(r.maxMs()));
+                row.put("ms_per_frame", round(r.medianMs() / batch));
+                row.put("frames_per_second", round(r.framesPerSecond()));
+                row.put("matmul_peak_gflops", round(peak));
+                row.put("state_bytes_per_session", r.stateBytes());
+                System.err.printf(Locale.ROOT, "%-6d %10.1f %10.2f %12s %12.1f %10s %14.1f%n", batch, r.medianMs(),
+                        r.framesPerSecond(), "n/a", peak, "n/a", r.stateBytes() / 1e6);
+            }
+        }
     }
 
     private static double round(double v) {

@@ -5,6 +5,8 @@ import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.network.NetworkLoader;
 import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.inference.torchscript.TorchScriptSessionStepper;
+import io.twinloop.inference.torchscript.TorchScriptTwin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -36,6 +38,11 @@ public final class ModelOptions {
             description = "the id sessions name in their start message to be served by this model (default: ${DEFAULT-VALUE})")
     String modelId;
 
+    @Option(names = "--torchscript", paramLabel = "FILE",
+            description = "a twin trained in PyTorch, saved as TorchScript to twinloop's step contract (docs/twins.md;"
+                    + " metadata in FILE's .json beside it); instead of --params. Serve trusted files only")
+    Path torchscript;
+
     @Option(names = "--torch-threads",
             description = "libtorch's intra-op threads; default: 1 for the service (run, demo, replay), whose"
                     + " Kafka clients need the other cores, and every core for predict and bench")
@@ -57,9 +64,25 @@ public final class ModelOptions {
                 : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
     }
 
-    /** @return a stepper over a new network; closing the stepper frees the network too */
+    /** @return a stepper over a new network or TorchScript twin; closing the stepper frees it too */
     public SessionStepper createStepper() {
+        if (servesTorchScript()) {
+            return new TorchScriptSessionStepper(TorchScriptTwin.load(torchscript), true);
+        }
         return BatchedSessionStepper.owning(createNetwork(NDManager.newBaseManager()));
+    }
+
+    /** @return the TorchScript twin's file, or null */
+    public Path torchscript() {
+        return torchscript;
+    }
+
+    /** @return whether the TorchScript twin serves instead of the Java port (refused when both are named) */
+    public boolean servesTorchScript() {
+        if (torchscript != null && !params.isEmpty()) {
+            throw new IllegalArgumentException("--torchscript and --params name two models: give one");
+        }
+        return torchscript != null;
     }
 
     public String modelId() {

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.perspective.Periphery;
 import io.twinloop.inference.session.OfflinePredictor;
+import io.twinloop.inference.torchscript.TorchScriptPredictor;
+import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.proto.npy.Npy;
 import io.twinloop.proto.npy.NpyArray;
 import picocli.CommandLine.Command;
@@ -48,6 +50,9 @@ public final class PredictCommand implements Callable<Integer> {
         NpyArray s = Npy.read(stimuli);
         NpyArray p = Npy.read(perspectives);
         NpyArray m = Npy.read(modulations);
+        if (model.servesTorchScript()) {
+            return predictTorchScript(s, p, m);
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             Network network = model.createNetwork(manager);
             long started = System.nanoTime();
@@ -56,6 +61,19 @@ public final class PredictCommand implements Callable<Integer> {
             Npy.write(out, responses);
             System.err.printf("twinloop predict: %s -> %s %s in %.1f s%n", Arrays.toString(s.shape()), out,
                     Arrays.toString(responses.shape()), seconds);
+        }
+        return 0;
+    }
+
+    private int predictTorchScript(NpyArray s, NpyArray p, NpyArray m) throws java.io.IOException {
+        try (TorchScriptTwin twin = TorchScriptTwin.load(model.torchscript())) {
+            long started = System.nanoTime();
+            NpyArray responses = new TorchScriptPredictor(twin).predict(s, p, m);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Npy.write(out, responses);
+            System.err.printf("twinloop predict: %s -> %s %s in %.1f s (TorchScript %s, frames resized to %d x %d)%n",
+                    Arrays.toString(s.shape()), out, Arrays.toString(responses.shape()), seconds,
+                    model.torchscript().getFileName(), twin.height(), twin.width());
         }
         return 0;
     }
