@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * In-silico tuning (Wang et al. 2025, Fig. 4 and Methods): shows a twin one gray clip, 16 directions of drifting
+ * In-silico tuning (Wang et al. 2025, Fig. 4 and Methods): shows a twin gray clips, 16 directions of drifting
  * pink noise and 17 x 29 flashing off dots, each condition a clip from the twin's fresh state, in batches, and
  * keeps per unit the window-mean responses ({@link TuningMeasurement}); {@link #analyse} turns them into
  * {@link UnitTuning}. The twin is only a {@link ClipResponder}: the same code measures a twin's predictions and a
@@ -39,10 +39,20 @@ public final class TuningProtocol {
 
         float[][] grayClip = new float[s.grayFrames()][];
         Arrays.fill(grayClip, stimuli.gray());
-        float[][] grayResponse = twin.respond(java.util.Collections.singletonList(grayClip))[0];
-        int units = grayResponse[0].length;
-        double[] grayNoise = windowMean(grayResponse, noiseFrom, noiseTo);
-        double[] grayDot = windowMean(grayResponse, dotFrom, dotTo);
+        // as many gray clips as textures per direction: for recorded responses the baseline is as noisy as a curve
+        // point otherwise (a noise-free twin gives the same response to each)
+        float[][][] grayResponses = twin.respond(java.util.Collections.nCopies(s.noiseRepeats(), grayClip));
+        int units = grayResponses[0][0].length;
+        double[] grayNoise = new double[units];
+        double[] grayDot = new double[units];
+        for (float[][] grayResponse : grayResponses) {
+            double[] noiseWindow = windowMean(grayResponse, noiseFrom, noiseTo);
+            double[] dotWindow = windowMean(grayResponse, dotFrom, dotTo);
+            for (int u = 0; u < units; u++) {
+                grayNoise[u] += noiseWindow[u] / grayResponses.length;
+                grayDot[u] += dotWindow[u] / grayResponses.length;
+            }
+        }
 
         double[][] curves = new double[units][TuningStimuli.DIRECTIONS];
         List<int[]> noiseConditions = new ArrayList<>();
