@@ -41,7 +41,8 @@ public final class MeiCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where mei.csv and pictures go")
     Path out;
 
-    @Option(names = "--generations", defaultValue = "120", description = "CMA-ES generations (default: ${DEFAULT-VALUE})")
+    @Option(names = "--generations", defaultValue = "60",
+            description = "CMA-ES generations (default: ${DEFAULT-VALUE})")
     int generations;
 
     @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")

@@ -47,7 +47,8 @@ public final class TuneCommand implements Callable<Integer> {
             description = "presentations of every dot for the recorded estimate (default: ${DEFAULT-VALUE})")
     int recordedDotRepeats;
 
-    @Option(names = "--seed", defaultValue = "1", description = "stimuli, noise and permutations (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "stimuli, noise and permutations (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Override

@@ -65,7 +65,8 @@ public final class SyntheticMouseResponder implements ClipResponder {
     private float[][] show(float[][] clip, long clipNumber) {
         SyntheticMouse mouse = mice.get();
         mouse.reset();
-        CalciumIndicator indicator = new CalciumIndicator(config, neurons.size(), seed * 0x9E3779B97F4A7C15L + clipNumber);
+        CalciumIndicator indicator =
+                new CalciumIndicator(config, neurons.size(), seed * 0x9E3779B97F4A7C15L + clipNumber);
         indicator.reset(mouse.restingRates());
         double[] rates = new double[neurons.size()];
         float[] recorded = new float[neurons.size()];

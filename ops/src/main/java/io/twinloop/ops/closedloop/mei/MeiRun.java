@@ -38,7 +38,7 @@ public final class MeiRun {
     public record Settings(int frames, int windowFrom, double maxCyclesPerPixel, double maxSpeed, int generations,
                            double sigma, int maxBatch) {
         public static Settings defaults() {
-            return new Settings(20, 8, 0.05, 4.0, 120, 1.0, 64);
+            return new Settings(20, 8, 0.05, 4.0, 60, 1.0, 64);
         }
     }
 

@@ -40,7 +40,7 @@ class MeiEndToEndTest {
             }
             naturals.add(new NaturalSegments.Segment(0, s * 40, clip));
         }
-        // a coarser band (0.03 cpp: 106 dimensions) and few generations keep this small
+        // a coarser band (0.03 cpp: 104 dimensions) and few generations keep this small
         MeiRun.Settings settings = new MeiRun.Settings(frames, 4, 0.03, 4.0, 15, 1.0, 64);
         String line = MeiRun.run(mouse, mouse, new int[] {0, 1}, new long[] {5, 30}, naturals, settings, out,
                 4, chosen);
