@@ -56,8 +56,8 @@ public final class MeiCommand implements Callable<Integer> {
         }
         Path truthFile = new RecordingLayout(recording).groundTruth();
         if (!Files.exists(truthFile)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), recording
-                    + " has no twinloop/ground_truth.json: mei needs a synthetic recording (twinloop simulate)");
+            throw new IllegalArgumentException(recording + " has no twinloop/ground_truth.json: "
+                    + "mei needs a synthetic recording (twinloop simulate)");
         }
         GroundTruth truth = GroundTruth.read(truthFile);
         int total = truth.neurons().size();

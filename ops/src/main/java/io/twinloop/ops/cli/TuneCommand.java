@@ -59,8 +59,8 @@ public final class TuneCommand implements Callable<Integer> {
         }
         Path truthFile = new RecordingLayout(recording).groundTruth();
         if (!Files.exists(truthFile)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), recording
-                    + " has no twinloop/ground_truth.json: tune needs a synthetic recording (twinloop simulate)");
+            throw new IllegalArgumentException(recording + " has no twinloop/ground_truth.json: "
+                    + "tune needs a synthetic recording (twinloop simulate)");
         }
         GroundTruth truth = GroundTruth.read(truthFile);
         BehaviourAtFrame held = HeldBehaviour.fromRecording(recording);
