@@ -38,31 +38,33 @@ class ArchitectureTest {
                 .layer("stream").definedBy("io.twinloop.stream..")
                 .layer("simulator").definedBy("io.twinloop.simulator..")
                 .layer("model").definedBy("io.twinloop.inference.model..", "io.twinloop.inference.checkpoint..",
-                        "io.twinloop.inference.session..")
+                        "io.twinloop.inference.session..", "io.twinloop.inference.torchscript..")
                 .layer("training").definedBy("io.twinloop.inference.training..")
                 .layer("serving").definedBy("io.twinloop.inference.worker..")
                 .layer("service").definedBy("io.twinloop.ops.service..", "io.twinloop.ops.http..",
                         "io.twinloop.ops.broker..")
                 .layer("evaluation").definedBy("io.twinloop.ops.validation..")
                 .layer("experiments").definedBy("io.twinloop.ops.training..", "io.twinloop.ops.experiment..")
+                .layer("closedloop").definedBy("io.twinloop.ops.closedloop..")
                 .layer("cli").definedBy("io.twinloop.ops", "io.twinloop.ops.cli..", "io.twinloop.ops.client..",
                         "io.twinloop.ops.bench..", "io.twinloop.ops.replay..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("experiments").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("closedloop").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("service").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("evaluation").mayOnlyBeAccessedByLayers("experiments", "cli")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("experiments", "cli")
                 .whereLayer("serving").mayOnlyBeAccessedByLayers("service", "cli")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("training", "serving", "service", "experiments", "cli")
                 .whereLayer("stream").mayOnlyBeAccessedByLayers("service", "cli")
-                .whereLayer("simulator").mayOnlyBeAccessedByLayers("evaluation", "experiments", "cli")
+                .whereLayer("simulator").mayOnlyBeAccessedByLayers("evaluation", "experiments", "closedloop", "cli")
                 .check(classes);
     }
 
     @Test
     void theModelKnowsNeitherKafkaNorTraining() {
         noClasses().that().resideInAnyPackage("io.twinloop.inference.model..", "io.twinloop.inference.checkpoint..",
-                        "io.twinloop.inference.session..")
+                        "io.twinloop.inference.session..", "io.twinloop.inference.torchscript..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.knowm.xchart..",
                         "me.tongfei.progressbar..")
                 .check(classes);

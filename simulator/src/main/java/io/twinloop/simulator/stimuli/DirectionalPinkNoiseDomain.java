@@ -13,7 +13,7 @@ public final class DirectionalPinkNoiseDomain implements StimulusDomain {
     /** Drift speed in pixels per frame. */
     static final double SPEED_PX_PER_FRAME = 2.0;
     static final double RMS_CONTRAST = 0.18;
-    private static final double ORIENTATION_CONCENTRATION = 4.0;
+    static final double ORIENTATION_CONCENTRATION = 4.0;
     private static final long STREAM = 0xD1E;
     private static final long ORDER_STREAM = 0xD1E0;
 
