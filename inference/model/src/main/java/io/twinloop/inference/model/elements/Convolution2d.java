@@ -7,20 +7,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * libtorch's 2-d convolution: the one call every element of the model makes, so that every convolution the
  * network runs is computed, guarded and recorded in one place.
  *
- * <p>The guard: on some CPUs (seen on AMD Zen 5 with libtorch 2.7.1 / oneDNN 3.7.1, {@code jit:avx512_core}) the
- * float32 kernels of dense (one group) convolutions with a spatial kernel return wrong values, NaN at times:
- * forward when the input channels are above 16 and not a multiple of 16, backward (the input's gradient) when the
- * output channels are not a multiple of 16 (docs/numerics.md has the table). Dense convolutions therefore run
- * with their input channels, and while gradients are recorded also their output channels, zero-padded to a
- * multiple of {@link #CHANNEL_BLOCK}: the extra inputs meet zero weights and the extra outputs are dropped, so
- * the result is the same convolution, computed by kernels that are right. Grouped and 1 x 1 convolutions use
- * other kernels, which are right, and run as they are. The guard is the same on every CPU, so that every CPU
- * runs the same kernels; {@code NumericsSelfCheck} verifies the result on the machine at hand.
+ * <p>The guard: on some CPUs (seen on AMD Zen 5 with libtorch 2.7.1 / oneDNN 3.7.1) the float32 kernels of dense
+ * (one group) convolutions with a spatial kernel return wrong values, NaN at times: forward when the input channels
+ * are above the kernel's channel block (16 for the AVX-512 kernels, 8 for the AVX2 ones) and not a multiple of it;
+ * backward (the input's gradient) when the output channels are not a multiple of 16 (docs/numerics.md has the
+ * tables). Dense spatial convolutions therefore run with their input channels, above 8, and while gradients are
+ * recorded also their output channels, zero-padded to a multiple of {@link #CHANNEL_BLOCK}: the extra inputs meet
+ * zero weights and the extra outputs are dropped, so the result is the same convolution, computed by kernels that
+ * are right. Grouped and 1 x 1 convolutions use other kernels, which were right, and run as they are. The guard is
+ * the same on every CPU, so that every CPU runs the same shapes; {@code NumericsSelfCheck} verifies the result on
+ * the machine at hand.
  *
  * <pre>{@code
  * NDArray y = Convolution2d.apply(x, w, b, 1, 1, 1);  // x [N, C, H, W], w [O, C/groups, K, K] -> y [N, O, H', W']
@@ -61,6 +63,8 @@ public final class Convolution2d {
     }
 
     private static volatile boolean guarded = true;
+    private static final Predicate<Call> NO_FAULT = call -> false;
+    private static volatile Predicate<Call> faulty = NO_FAULT;
     private static final ThreadLocal<Consumer<Call>> RECORDER = new ThreadLocal<>();
 
     private Convolution2d() {
@@ -77,9 +81,16 @@ public final class Convolution2d {
      */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
         Consumer<Call> recorder = RECORDER.get();
+        Call call = recorder == null && faulty == NO_FAULT ? null
+                : new Call(x.getShape(), weight.getShape(), bias != null, stride, padding, groups);
         if (recorder != null) {
-            recorder.accept(new Call(x.getShape(), weight.getShape(), bias != null, stride, padding, groups));
+            recorder.accept(call);
         }
+        NDArray y = guarded(x, weight, bias, stride, padding, groups);
+        return call != null && faulty.test(call) ? y.add(1) : y;
+    }
+
+    private static NDArray guarded(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
         Shape w = weight.getShape();
         boolean dense = groups == 1 && (w.get(2) > 1 || w.get(3) > 1);
         if (!guarded || !dense) {
@@ -119,6 +130,14 @@ public final class Convolution2d {
      */
     public static void guard(boolean on) {
         guarded = on;
+    }
+
+    /**
+     * Makes every convolution that {@code affected} accepts come out wrong (its output plus 1), for every thread:
+     * only for tests that show that the self-check notices a wrong kernel. {@code null} ends it.
+     */
+    public static void injectFault(Predicate<Call> affected) {
+        faulty = affected == null ? NO_FAULT : affected;
     }
 
     /** @return libtorch's convolution exactly as asked, without the guard */
