@@ -21,8 +21,12 @@ import picocli.CommandLine.Command;
 public final class TwinloopCli {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new TwinloopCli()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(new InputErrorHandler()).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** @return the command line as {@code main} runs it (refused inputs: one line, status 2) */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TwinloopCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new InputErrorHandler());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.model.network.Network;
+import io.twinloop.inference.model.numerics.ComputeEnvironment;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.ops.bench.MatmulPeak;
 import io.twinloop.ops.bench.ModelStepBenchmark;
@@ -57,10 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Network network = model.createNetwork(manager);
+            Network network = model.createNetwork(manager, "bench", java.util.Collections.max(batches));
             boolean published = network.config().equals(
                     io.twinloop.inference.model.network.NetworkConfig.published(network.units()));
             out.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+            out.set("environment", json.valueToTree(ComputeEnvironment.current().asMap()));
             out.put("device", manager.getDevice().toString());
             out.put("threads", Runtime.getRuntime().availableProcessors());
             out.put("model", published ? "published" : "other");

@@ -60,9 +60,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (KafkaOptions.Connection connection = serving.kafka.connect();
              TwinloopService running = TwinloopService.start(
                      serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
-                     serving.model.createStepper(), serving.model.modelId());
+                     serving.model.createStepper("demo", ServingOptions.LARGEST_CHECKED_BATCH),
+                     serving.model.modelId());
              PredictionCollector collector = new PredictionCollector(connection.bootstrapServers(), p -> { });
              KafkaProducer<String, byte[]> producer = RigProducer.create(connection.bootstrapServers())) {
+            running.distrustNumerics(serving.model.untrustedNumerics());
             running.awaitRunning(Duration.ofSeconds(120));
             collector.start(Duration.ofSeconds(60));
 

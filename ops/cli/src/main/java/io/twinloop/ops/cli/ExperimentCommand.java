@@ -76,6 +76,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.configureThreads();
+        options.checkNumerics("experiment");
         if (cohortNeurons < 0) {
             throw new IllegalArgumentException("--cohort-neurons " + cohortNeurons
                     + ": use a positive count, or 0 for --neurons");

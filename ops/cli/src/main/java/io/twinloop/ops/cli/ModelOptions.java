@@ -7,6 +7,7 @@ import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptSessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
+import io.twinloop.inference.model.numerics.NumericsSelfCheck;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -43,6 +44,14 @@ public final class ModelOptions {
                     + " metadata in FILE's .json beside it); instead of --params. Serve trusted files only")
     Path torchscript;
 
+    /** the self-check of the last model created, or null */
+    private NumericsSelfCheck.Report numerics;
+
+    @Option(names = NumericsGate.OVERRIDE,
+            description = "serve even when the numerics self-check finds this CPU's kernels computing the model wrong"
+                    + " (the predictions may then be wrong; /health says so)")
+    boolean skipNumericsCheck;
+
     @Option(names = "--torch-threads",
             description = "libtorch's intra-op threads; default: 1 for the service (run, demo, replay), whose"
                     + " Kafka clients need the other cores, and every core for predict and bench")
@@ -57,19 +66,40 @@ public final class ModelOptions {
         TorchThreads.configure(torchThreads != null ? torchThreads : serviceDefault);
     }
 
-    /** @return the network, its parameters owned by {@code manager} */
-    public Network createNetwork(NDManager manager) {
-        return params.isEmpty()
+    /**
+     * @param command  the command's name, for the self-check's messages
+     * @param maxBatch the largest batch the command steps (the self-check covers it)
+     * @return the network, its parameters owned by {@code manager}, checked by the numerics self-check
+     * @throws IllegalArgumentException when the self-check fails (unless overridden)
+     */
+    public Network createNetwork(NDManager manager, String command, int maxBatch) {
+        Network network = params.isEmpty()
                 ? NetworkLoader.initialise(manager, configName == null ? "small" : configName, units, seed)
                 : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
+        numerics = NumericsGate.check(command, network, maxBatch, false, skipNumericsCheck);
+        return network;
     }
 
-    /** @return a stepper over a new network or TorchScript twin; closing the stepper frees it too */
-    public SessionStepper createStepper() {
+    /**
+     * @return a stepper over a new network or TorchScript twin, checked as {@link #createNetwork} says; closing the
+     *         stepper frees it too
+     */
+    public SessionStepper createStepper(String command, int maxBatch) {
         if (servesTorchScript()) {
             return new TorchScriptSessionStepper(TorchScriptTwin.load(torchscript), true);
         }
-        return BatchedSessionStepper.owning(createNetwork(NDManager.newBaseManager()));
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            return BatchedSessionStepper.owning(createNetwork(manager, command, maxBatch));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** @return why the loaded model's numbers cannot be trusted (its self-check failed, overridden), or null */
+    public String untrustedNumerics() {
+        return numerics == null || numerics.passed() ? null : numerics.summary();
     }
 
     /** @return the TorchScript twin's file, or null */

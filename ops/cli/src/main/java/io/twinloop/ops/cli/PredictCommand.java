@@ -54,7 +54,7 @@ public final class PredictCommand implements Callable<Integer> {
             return predictTorchScript(s, p, m);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            Network network = model.createNetwork(manager);
+            Network network = model.createNetwork(manager, "predict", (int) s.shape()[0]);
             long started = System.nanoTime();
             NpyArray responses = new OfflinePredictor(network, stream, periphery).predict(s, p, m);
             double seconds = (System.nanoTime() - started) / 1e9;

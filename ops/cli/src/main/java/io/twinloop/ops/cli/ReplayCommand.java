@@ -69,7 +69,9 @@ public final class ReplayCommand implements Callable<Integer> {
         try (KafkaOptions.Connection connection = serving.kafka.connect()) {
             System.out.println(replay.run(connection.bootstrapServers(),
                     serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
-                    groundTruth ? replay.groundTruthTwin() : serving.model.createStepper(), serving.model.modelId(), report));
+                    groundTruth ? replay.groundTruthTwin()
+                            : serving.model.createStepper("replay", ServingOptions.LARGEST_CHECKED_BATCH),
+                    serving.model.modelId(), report));
         }
         return 0;
     }

@@ -22,7 +22,8 @@ public final class RunCommand implements Callable<Integer> {
         KafkaOptions.Connection connection = serving.kafka.connect();
         TwinloopService running = TwinloopService.start(
                 serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),
-                serving.model.createStepper(), serving.model.modelId());
+                serving.model.createStepper("run", ServingOptions.LARGEST_CHECKED_BATCH), serving.model.modelId());
+        running.distrustNumerics(serving.model.untrustedNumerics());
         System.err.printf("twinloop: serving model '%s'; Kafka at %s; http://%s:%d/health and /metrics%n",
                 serving.model.modelId(), connection.bootstrapServers(), serving.service.httpHost, running.httpPort());
         CountDownLatch closed = new CountDownLatch(1);

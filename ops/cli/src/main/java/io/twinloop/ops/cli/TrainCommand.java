@@ -72,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.configureThreads();
+        options.checkNumerics("train");
         List<MouseRecording> mice = new ArrayList<>();
         for (Path recording : recordings) {
             String name = recording.toAbsolutePath().normalize().getFileName().toString();

@@ -6,6 +6,7 @@ import io.twinloop.inference.training.NesterovSgd;
 import io.twinloop.inference.training.OptimiserSettings;
 import io.twinloop.inference.training.TrainingConfig;
 import io.twinloop.ops.training.ReadoutInitialisation;
+import io.twinloop.inference.model.network.NetworkLoader;
 import picocli.CommandLine.Option;
 
 /** How to train (shared by {@code train} and {@code experiment}); fnn's names in the descriptions. */
@@ -76,6 +77,21 @@ public final class TrainingOptions {
 
     @Option(names = "--torch-threads", description = "libtorch intra-op threads (default: all cores)")
     Integer torchThreads;
+
+    @Option(names = NumericsGate.OVERRIDE,
+            description = "train even when the numerics self-check finds this CPU's kernels computing the model or its"
+                    + " gradients wrong (the training then learns from wrong numbers)")
+    boolean skipNumericsCheck;
+
+    /**
+     * The numerics self-check of the configuration to be trained, forward and backward, at batch 1 and the batch
+     * size; call after {@link #configureThreads}.
+     *
+     * @throws IllegalArgumentException when it fails (unless overridden)
+     */
+    public void checkNumerics(String command) {
+        NumericsGate.check(command, NetworkLoader.config(configName, 8), batchSize, true, skipNumericsCheck);
+    }
 
     /** Sets libtorch's thread count; call before the engine starts. */
     public void configureThreads() {

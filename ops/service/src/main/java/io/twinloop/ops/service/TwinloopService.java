@@ -1,5 +1,6 @@
 package io.twinloop.ops.service;
 
+import io.twinloop.inference.model.numerics.ComputeEnvironment;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.worker.InferenceWorker;
 import io.twinloop.inference.worker.WorkerMetrics;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The running service: the stream stage (validate, order, align), one inference worker (batch,
@@ -27,9 +29,12 @@ public final class TwinloopService implements AutoCloseable {
     private final Thread workerThread;
     private final StatusServer status;
     private final WorkerMetrics workerMetrics;
+    /** why the model's numbers cannot be trusted (its numerics self-check failed), or null */
+    private final AtomicReference<String> distrusted;
 
     private TwinloopService(KafkaStreams streams, InferenceWorker worker, Thread workerThread, StatusServer status,
-                            WorkerMetrics workerMetrics) {
+                            WorkerMetrics workerMetrics, AtomicReference<String> distrusted) {
+        this.distrusted = distrusted;
         this.streams = streams;
         this.worker = worker;
         this.workerThread = workerThread;
@@ -49,6 +54,7 @@ public final class TwinloopService implements AutoCloseable {
                 StreamConfig.of(options.bootstrapServers(), options.applicationId(), options.stateDir())
                         .withMaxWait(options.telemetryMaxWait()));
         streams.start();
+        LOG.info("{}", ComputeEnvironment.current().describe());
 
         warmUp(stepper);
         WorkerMetrics metrics = new WorkerMetrics();
@@ -58,7 +64,11 @@ public final class TwinloopService implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
 
+        AtomicReference<String> distrusted = new AtomicReference<>();
         HealthCheck health = () -> {
+            if (distrusted.get() != null) {
+                return new HealthCheck.Status(false, distrusted.get());
+            }
             if (!streams.state().isRunningOrRebalancing()) {
                 return new HealthCheck.Status(false, "stream stage is " + streams.state());
             }
@@ -71,7 +81,7 @@ public final class TwinloopService implements AutoCloseable {
                 List.of(new ServiceMetrics(metrics, streams)));
         LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
                 options.bootstrapServers(), options.httpHost(), status.port());
-        return new TwinloopService(streams, worker, thread, status, metrics);
+        return new TwinloopService(streams, worker, thread, status, metrics, distrusted);
     }
 
     /**
@@ -108,6 +118,17 @@ public final class TwinloopService implements AutoCloseable {
                 throw new IllegalStateException("stream stage not running after " + timeout + ": " + streams.state());
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Marks the service's numbers as untrusted: {@code /health} answers DOWN with {@code reason} from now on (a model
+     * served although its numerics self-check failed). A null reason changes nothing.
+     */
+    public void distrustNumerics(String reason) {
+        if (reason != null) {
+            distrusted.set(reason);
+            LOG.warn("health DOWN: {}", reason);
         }
     }
 

@@ -32,6 +32,7 @@ class ConvolutionKernelTest {
     static void open() {
         manager = NDManager.newBaseManager();
         manager.getEngine().setRandomSeed(11);
+        System.out.println(ComputeEnvironment.current().describe()); // which kernels these results are about
     }
 
     @AfterAll
