@@ -49,6 +49,18 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     /** offsets the validation draw's seed from the first epoch's training draw */
     private static final long VALIDATION_DRAW = 1_000_003;
+    /**
+     * test hook ({@code -Dtwinloop.test.gcBeforeBackward=true}): a full garbage collection between each batch's
+     * forward and backward pass, so that a tensor whose memory Java freed while autograd still holds it is read
+     * after it was freed, every time (docs/numerics.md)
+     */
+    private static final boolean GC_BEFORE_BACKWARD = Boolean.getBoolean("twinloop.test.gcBeforeBackward");
+
+    static {
+        if (GC_BEFORE_BACKWARD) {
+            LoggerFactory.getLogger(Trainer.class).warn("test hook: System.gc() between forward and backward");
+        }
+    }
 
     private final TrainableModel model;
     private final TrainingConfig config;
@@ -178,6 +190,9 @@ public final class Trainer {
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray loss = objective.loss(batch, streams[b], true, batchManager);
                         batchLoss = finite(loss.getFloat(), "training");
+                        if (GC_BEFORE_BACKWARD) {
+                            System.gc();
+                        }
                         collector.backward(loss);
                     }
                     Optimiser.StepReport report = optimizer.step(trainable, learningRate, true);

@@ -107,6 +107,26 @@ class TrainingRunTest {
         }
     }
 
+    /** One seed, one thread count, one ISA: the same losses, bit for bit (docs/numerics.md). */
+    @Test
+    void oneSeedGivesTheSameLossCurveTwice() throws IOException {
+        List<List<Double>> curves = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                TrainingRun.Result result = new TrainingRun("tiny", 5, config(), 2, null, false, 0,
+                        ReadoutInitialisation.AUTO).run(List.of(first), manager, null, null, false, null, null);
+                List<Double> curve = new java.util.ArrayList<>();
+                for (EpochMetrics m : result.epochs()) {
+                    curve.addAll(List.of(m.trainingLoss(), m.validationLoss(), m.gradientNorm()));
+                }
+                assertTrue(curve.stream().allMatch(Double::isFinite), curve.toString());
+                curves.add(curve);
+            }
+        }
+        System.out.println("loss curve of seed 5 (training, validation, gradient norm per epoch): " + curves.get(0));
+        assertEquals(curves.get(0), curves.get(1));
+    }
+
     @Test
     void aNewMouseIsFittedOnAFrozenCore() throws IOException {
         Path core;
