@@ -54,7 +54,7 @@ public final class TorchScriptSessionStepper implements SessionStepper {
     @Override
     public synchronized void open(String sessionId) {
         NDManager manager = root.newSubManager();
-        NDList fresh = withoutGrad(() -> twin.initialState(1, manager));
+        NDList fresh = withoutGrad(() -> twin.initialTensors(1, manager));
         NDManager old = sessions.put(sessionId, manager);
         if (old != null) {
             old.close();
@@ -122,7 +122,7 @@ public final class TorchScriptSessionStepper implements SessionStepper {
             }
             NDArray frame = n == 1 ? resized[0] : NDArrays.concat(new NDList(resized), 0);
             NDList state = batchState(frames, step);
-            TorchScriptTwin.Step out = twin.step(frame, step.create(perspectives, new Shape(n, 2)),
+            TorchScriptTwin.TensorStep out = twin.step(frame, step.create(perspectives, new Shape(n, 2)),
                     step.create(modulations, new Shape(n, 2)), state, step);
             float[] flat = out.rates().toFloatArray();
             List<float[]> rates = new ArrayList<>(n);

@@ -14,6 +14,8 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import io.twinloop.inference.checkpoint.TorchScriptAttributes;
 import io.twinloop.inference.model.CheckpointException;
+import io.twinloop.inference.model.NetworkState;
+import io.twinloop.inference.model.Twin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A twin trained in PyTorch and saved as TorchScript, stepped one frame at a time on explicit, batch-first
@@ -37,7 +40,7 @@ import java.util.Map;
  *
  * <p>Serve trusted files only: TorchScript runs native code that is not hardened against hostile files.
  */
-public final class TorchScriptTwin implements AutoCloseable {
+public final class TorchScriptTwin implements Twin, AutoCloseable {
 
     public static final int CONTRACT_VERSION = 1;
 
@@ -169,14 +172,69 @@ public final class TorchScriptTwin implements AutoCloseable {
      * @param batch N sessions
      * @return a fresh state, each tensor [N, ...], owned by {@code owner} (a PyTorch manager)
      */
-    public NDList initialState(int batch, NDManager owner) {
+    public NDList initialTensors(int batch, NDManager owner) {
         NDList state = callInitialState(batch, owner);
         requireState("initial_state(" + batch + ")", state, batch);
         return state;
     }
 
-    /** The rates and next state of one step. */
-    public record Step(NDArray rates, NDList state) {
+    /** The rates and next state of one step, the state as the module returns it. */
+    public record TensorStep(NDArray rates, NDList state) {
+    }
+
+    @Override
+    public int perspectives() {
+        return 2;
+    }
+
+    @Override
+    public int modulations() {
+        return 2;
+    }
+
+    @Override
+    public Optional<FrameSize> frameSize() {
+        return Optional.of(new FrameSize(height, width));
+    }
+
+    /** Stepped with grad mode off by the steppers; gradients through the module are not offered yet. */
+    @Override
+    public boolean differentiable() {
+        return false;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** @return {@link #initialTensors} in the one state format, named by {@link #stateNames} */
+    @Override
+    public NetworkState initialState(int sessions, NDManager owner) {
+        return named(initialTensors(sessions, owner));
+    }
+
+    /** {@link #step(NDArray, NDArray, NDArray, NDList, NDManager)} in the one state format. */
+    @Override
+    public Twin.Step step(NDArray frames, NDArray perspective, NDArray modulation, NetworkState state) {
+        NDList tensors = new NDList(stateNames.size());
+        for (String name : stateNames) {
+            NDArray t = state.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException(file + ": the state has no tensor '" + name + "'");
+            }
+            tensors.add(t);
+        }
+        TensorStep next = step(frames, perspective, modulation, tensors, frames.getManager());
+        return new Twin.Step(next.rates(), named(next.state()));
+    }
+
+    private NetworkState named(NDList tensors) {
+        NetworkState state = NetworkState.fresh();
+        for (int i = 0; i < tensors.size(); i++) {
+            state.put(stateNames.get(i), tensors.get(i));
+        }
+        return state;
     }
 
     /**
@@ -188,9 +246,9 @@ public final class TorchScriptTwin implements AutoCloseable {
      * @param state       each tensor [N, ...]
      * @return rates [N, U] and the next state, owned by {@code owner}
      */
-    public Step step(NDArray frame, NDArray perspective, NDArray modulation, NDList state, NDManager owner) {
+    public TensorStep step(NDArray frame, NDArray perspective, NDArray modulation, NDList state, NDManager owner) {
         int n = (int) frame.getShape().get(0);
-        Step step = callForward(frame, perspective, modulation, state, owner);
+        TensorStep step = callForward(frame, perspective, modulation, state, owner);
         requireRates(step.rates(), n);
         requireState("forward", step.state(), n);
         return step;
@@ -212,7 +270,7 @@ public final class TorchScriptTwin implements AutoCloseable {
         }
     }
 
-    private Step callForward(NDArray frame, NDArray perspective, NDArray modulation, NDList state,
+    private TensorStep callForward(NDArray frame, NDArray perspective, NDArray modulation, NDList state,
                              NDManager owner) {
         IValue[] inputs = {
             IValue.from((PtNDArray) frame), IValue.from((PtNDArray) perspective), IValue.from((PtNDArray) modulation),
@@ -237,7 +295,7 @@ public final class TorchScriptTwin implements AutoCloseable {
                             + ", not Tuple[Tensor, List[Tensor]]");
                 }
                 PtNDManager pt = (PtNDManager) owner;
-                return new Step(pair[0].toTensor(pt), new NDList(pair[1].toTensorArray(pt)));
+                return new TensorStep(pair[0].toTensor(pt), new NDList(pair[1].toTensorArray(pt)));
             } finally {
                 for (IValue v : pair) {
                     v.close();
@@ -289,8 +347,8 @@ public final class TorchScriptTwin implements AutoCloseable {
             NDArray frames = scratch.create(testFrames(2), new Shape(2, 1, height, width));
             NDArray perspective = scratch.create(new float[] {0.3f, -0.5f, -1.2f, 0.8f}, new Shape(2, 2));
             NDArray modulation = scratch.create(new float[] {-0.4f, 1.1f, 0.6f, -0.9f}, new Shape(2, 2));
-            Step first = step(frames, perspective, modulation, two, scratch);
-            Step again = step(frames, perspective, modulation, two, scratch);
+            TensorStep first = step(frames, perspective, modulation, two, scratch);
+            TensorStep again = step(frames, perspective, modulation, two, scratch);
             double difference = maxRelativeDifference(first.rates().toFloatArray(), again.rates().toFloatArray());
             if (difference > REPEAT_TOLERANCE) {
                 throw new TwinContractException(file + ": the same step from the same state gave rates "
@@ -369,7 +427,7 @@ public final class TorchScriptTwin implements AutoCloseable {
         if (probe == null) {
             return;
         }
-        Step step = step(scratch.create(probe.frame(), new Shape(1, 1, height, width)),
+        TensorStep step = step(scratch.create(probe.frame(), new Shape(1, 1, height, width)),
                 scratch.create(probe.perspective(), new Shape(1, 2)),
                 scratch.create(probe.modulation(), new Shape(1, 2)),
                 initial, scratch);
