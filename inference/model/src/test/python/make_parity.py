@@ -36,11 +36,11 @@ def save_params(module, out, prefix=""):
         f.write("\n".join(lines) + "\n")
 
 
-def jitter(module, seed):
+def jitter(module, seed, scale=0.3):
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for p in module.parameters():
-            p.add_(0.3 * torch.randn(p.shape, generator=gen))
+            p.add_(scale * torch.randn(p.shape, generator=gen))
 
 
 def save(out, name, tensor):

@@ -138,6 +138,19 @@ public final class Network {
     }
 
     /**
+     * As {@link #forward(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState, boolean)} in training mode,
+     * with the readout positions' standard-normal draw given by the caller (used on the sequence's first frame,
+     * when the positions are drawn; e.g. the draw of a reference run, to reproduce it).
+     *
+     * @param positionNoise [N, U, 2] e ~ N(0, I); positions are mu + sigma · e
+     */
+    public NDArray forwardTraining(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                                   Periphery periphery, NetworkState state, NDArray positionNoise) {
+        return unit.response(logRate(stimulus, perspective, modulation, stream, periphery, state, true,
+                positionNoise));
+    }
+
+    /**
      * Steps perspective, modulation and core by one frame: the feature map the readout samples.
      *
      * @return [N, S*C, H, W] (stream null: every stream's C channels) or [N, C, H, W]; the arguments as for
@@ -169,12 +182,27 @@ public final class Network {
      */
     public NDArray logRate(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
                            Periphery periphery, NetworkState state, boolean training) {
+        return logRate(stimulus, perspective, modulation, stream, periphery, state, training, null);
+    }
+
+    /**
+     * As {@link #logRate(NDArray, NDArray, NDArray, Integer, Periphery, NetworkState, boolean)}, with the
+     * training-mode positions drawn from {@code positionNoise} [N, U, 2] (null: drawn from the engine's generator).
+     */
+    public NDArray logRate(NDArray stimulus, NDArray perspective, NDArray modulation, Integer stream,
+                           Periphery periphery, NetworkState state, boolean training, NDArray positionNoise) {
         NDArray features = coreFeatures(stimulus, perspective, modulation, stream, periphery, state);
         NDArray logRate;
         if (training) {
             NDArray positions = state.get(SAMPLED_POSITIONS);
             if (positions == null) {
-                positions = readout.position().sample(features.getShape().get(0)); // [N, U, 2]
+                long sessions = features.getShape().get(0);
+                if (positionNoise != null && positionNoise.getShape().get(0) != sessions) {
+                    throw new IllegalArgumentException("position noise " + positionNoise.getShape() + " is not for "
+                            + sessions + " sessions");
+                }
+                positions = positionNoise == null ? readout.position().sample(sessions)
+                        : readout.position().sample(positionNoise); // [N, U, 2]
                 state.put(SAMPLED_POSITIONS, positions);
             }
             logRate = readout.forward(features, stream, positions);

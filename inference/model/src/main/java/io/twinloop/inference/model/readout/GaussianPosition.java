@@ -45,8 +45,22 @@ public final class GaussianPosition {
      * @return [N, U, 2]
      */
     public NDArray sample(long batchSize) {
-        NDArray noise = mu.getManager().randomNormal(new Shape(batchSize, units, 2, 1));
+        return sample(mu.getManager().randomNormal(new Shape(batchSize, units, 2)));
+    }
+
+    /**
+     * Positions from a given standard-normal draw: mu + sigma · e (fnn's {@code randn_like} draw supplied by the
+     * caller, e.g. to reproduce a reference run).
+     *
+     * @param noise [N, U, 2] e ~ N(0, I)
+     * @return [N, U, 2]
+     */
+    public NDArray sample(NDArray noise) {
+        Shape shape = noise.getShape();
+        if (shape.dimension() != 3 || shape.get(1) != units || shape.get(2) != 2) {
+            throw new IllegalArgumentException("position noise must be [N, " + units + ", 2], got " + shape);
+        }
         // [U, 2, 2] x [N, U, 2, 1] -> [N, U, 2, 1]
-        return sigma.matMul(noise).squeeze(3).add(mu);
+        return sigma.matMul(noise.expandDims(3)).squeeze(3).add(mu);
     }
 }
