@@ -1,6 +1,7 @@
 package io.twinloop.ops;
 
 import io.twinloop.ops.cli.BenchCommand;
+import io.twinloop.ops.cli.BrokerCommand;
 import io.twinloop.ops.cli.DemoCommand;
 import io.twinloop.ops.cli.ExperimentCommand;
 import io.twinloop.ops.cli.InputErrorHandler;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The {@code twinloop} command line: one subcommand per job. */
 @Command(name = "twinloop", mixinStandardHelpOptions = true, version = "twinloop 0.1.0",
         description = "A streaming digital twin of the mouse visual cortex for closed-loop experiments.",
-        subcommands = {RunCommand.class, DemoCommand.class, PredictCommand.class, BenchCommand.class, SimulateCommand.class, ReplayCommand.class, TrainCommand.class, ExperimentCommand.class, TuneCommand.class, MeiCommand.class, NumericsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BrokerCommand.class, DemoCommand.class, PredictCommand.class, BenchCommand.class, SimulateCommand.class, ReplayCommand.class, TrainCommand.class, ExperimentCommand.class, TuneCommand.class, MeiCommand.class, NumericsCommand.class, CommandLine.HelpCommand.class})
 public final class TwinloopCli {
 
     public static void main(String[] args) {

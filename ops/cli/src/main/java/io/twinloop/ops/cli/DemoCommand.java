@@ -57,6 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         serving.model.configureThreads(1);
+        serving.kafka.useFreshDemoData();
         try (KafkaOptions.Connection connection = serving.kafka.connect();
              TwinloopService running = TwinloopService.start(
                      serving.service.toServiceOptions(connection.bootstrapServers(), serving.kafka.dataDir()),

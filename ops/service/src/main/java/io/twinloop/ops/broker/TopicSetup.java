@@ -21,6 +21,29 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /**
+     * Waits until the broker at {@code bootstrapServers} answers with a cluster of at least one node.
+     *
+     * @throws IllegalStateException if it has not after a minute
+     */
+    public static void awaitBroker(String bootstrapServers) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker at " + bootstrapServers + " did not answer", e);
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** Creates every missing topic of {@link Topics#ALL}; existing topics are left as they are. */
     public static void ensureTopics(String bootstrapServers, int partitions, short replication)
             throws InterruptedException, ExecutionException {
