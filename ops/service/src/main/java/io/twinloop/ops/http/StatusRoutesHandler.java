@@ -39,10 +39,10 @@ final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequ
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
         } else if (path.equals("/health")) {
             HealthCheck.Status status = health.status();
-            String body = "{\"status\":\"" + (status.healthy() ? "UP" : "DOWN") + "\",\"detail\":\""
+            String body = "{\"status\":\"" + status.state() + "\",\"detail\":\""
                     + status.detail().replace("\"", "'") + "\"}\n";
-            response = text(status.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    body, "application/json");
+            response = text(status.state() == HealthCheck.State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.OK, body, "application/json");
         } else if (path.equals("/metrics")) {
             PrometheusWriter out = new PrometheusWriter();
             metrics.forEach(source -> source.writeTo(out));

@@ -62,10 +62,14 @@ public final class TwinloopService implements AutoCloseable {
             if (!streams.state().isRunningOrRebalancing()) {
                 return new HealthCheck.Status(false, "stream stage is " + streams.state());
             }
-            if (!thread.isAlive()) {
-                return new HealthCheck.Status(false, "inference worker stopped");
-            }
-            return new HealthCheck.Status(true, "stream " + streams.state() + ", inference worker running");
+            InferenceWorker.Health inference = thread.isAlive() ? worker.health()
+                    : new InferenceWorker.Health(InferenceWorker.State.DOWN, "inference worker stopped");
+            return switch (inference.state()) {
+                case UP -> new HealthCheck.Status(HealthCheck.State.UP,
+                        "stream " + streams.state() + ", " + inference.detail());
+                case DEGRADED -> new HealthCheck.Status(HealthCheck.State.DEGRADED, inference.detail());
+                case DOWN -> new HealthCheck.Status(HealthCheck.State.DOWN, inference.detail());
+            };
         };
         StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health,
                 List.of(new ServiceMetrics(metrics, streams)));
