@@ -4,6 +4,7 @@ import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.AlignedFrame;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.StimulusFrame;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ final class FrameStepper {
             }
             ModelInput input = group.get(0);
             LOG.warn("model step failed for session {}: {}", input.getSessionId(), e.toString());
-            results.put(input, new Stepped(input, null, new Rejection("model_step_failed",
+            results.put(input, new Stepped(input, null, new Rejection(DeadLetterReason.MODEL_STEP_FAILED,
                     "frame " + input.getFrame().getFrame().getFrameIndex() + ": " + e), started,
                     WallClock.nowMicros(), 1));
             return;
@@ -105,7 +106,7 @@ final class FrameStepper {
             ModelInput input = group.get(i);
             float[] rates = outputs.get(i);
             int bad = firstNonFinite(rates);
-            Rejection rejection = bad < 0 ? null : new Rejection("non_finite_prediction", "frame "
+            Rejection rejection = bad < 0 ? null : new Rejection(DeadLetterReason.NON_FINITE_PREDICTION, "frame "
                     + input.getFrame().getFrame().getFrameIndex() + ": unit " + bad + " predicted " + rates[bad]);
             results.put(input, new Stepped(input, bad < 0 ? rates : null, rejection, started, finished,
                     group.size()));

@@ -4,6 +4,7 @@ import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.AlignedFrame;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -261,7 +262,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 metrics.frameStepped();
                 publisher.publish(stepped, source(record), record.offset());
             } else {
-                if (stepped.rejection().reason().equals("non_finite_prediction")) {
+                if (stepped.rejection().reason() == DeadLetterReason.NON_FINITE_PREDICTION) {
                     // its recurrent state holds the same non-finite values: every later step would too
                     sessions.end(session, stepped.rejection().detail());
                     metrics.sessionEnded(session);
@@ -278,7 +279,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
     private static Rejection unexpected(RuntimeException e) {
         LOG.error("unexpected failure on one aligned record", e);
-        return new Rejection("worker_error", e.toString());
+        return new Rejection(DeadLetterReason.WORKER_ERROR, e.toString());
     }
 
     private static TopicPartition source(ConsumerRecord<?, ?> record) {

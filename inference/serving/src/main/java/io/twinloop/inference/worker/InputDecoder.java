@@ -1,6 +1,7 @@
 package io.twinloop.inference.worker;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.StimulusFrame;
 
@@ -24,29 +25,29 @@ final class InputDecoder {
 
     static Decoded decode(String key, byte[] value) {
         if (value == null || value.length == 0) {
-            return reject("undecodable", "aligned record has no value");
+            return reject(DeadLetterReason.UNDECODABLE, "aligned record has no value");
         }
         ModelInput input;
         try {
             input = ModelInput.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
-            return reject("undecodable", "aligned record is not a ModelInput: " + e.getMessage());
+            return reject(DeadLetterReason.UNDECODABLE, "aligned record is not a ModelInput: " + e.getMessage());
         }
         String session = input.getSessionId();
         boolean hasKey = key != null && !key.isEmpty();
         if (session.isEmpty() && !hasKey) {
-            return reject("missing_session_id", "neither key nor ModelInput has a session id");
+            return reject(DeadLetterReason.MISSING_SESSION_ID, "neither key nor ModelInput has a session id");
         }
         if (session.isEmpty()) {
             session = key;
             input = input.toBuilder().setSessionId(session).build();
         } else if (hasKey && !session.equals(key)) {
-            return reject("session_key_mismatch", "key '" + key + "' but ModelInput of session '" + session + "'");
+            return reject(DeadLetterReason.SESSION_KEY_MISMATCH, "key '" + key + "' but ModelInput of session '" + session + "'");
         }
         return switch (input.getEventCase()) {
             case START, STOP -> new Decoded(input, null);
             case FRAME -> checkFrame(input);
-            case EVENT_NOT_SET -> reject("undecodable", "ModelInput with neither frame, start nor stop");
+            case EVENT_NOT_SET -> reject(DeadLetterReason.UNDECODABLE, "ModelInput with neither frame, start nor stop");
         };
     }
 
@@ -54,7 +55,7 @@ final class InputDecoder {
         StimulusFrame frame = input.getFrame().getFrame();
         String session = frame.getSessionId();
         if (!session.isEmpty() && !session.equals(input.getSessionId())) {
-            return reject("session_key_mismatch", "frame of session '" + session + "' inside ModelInput of '"
+            return reject(DeadLetterReason.SESSION_KEY_MISMATCH, "frame of session '" + session + "' inside ModelInput of '"
                     + input.getSessionId() + "'");
         }
         int bytesPerPixel = switch (frame.getPixelFormat()) {
@@ -63,18 +64,18 @@ final class InputDecoder {
             default -> 0;
         };
         if (bytesPerPixel == 0 || frame.getWidth() <= 0 || frame.getHeight() <= 0 || frame.getFrameIndex() < 0) {
-            return reject("invalid_frame", "frame " + frame.getFrameIndex() + ": " + frame.getWidth() + " x "
+            return reject(DeadLetterReason.INVALID_FRAME, "frame " + frame.getFrameIndex() + ": " + frame.getWidth() + " x "
                     + frame.getHeight() + " " + frame.getPixelFormat());
         }
         long expected = (long) frame.getWidth() * frame.getHeight() * bytesPerPixel;
         if (frame.getPixels().size() != expected) {
-            return reject("wrong_frame_size", "frame " + frame.getFrameIndex() + ": " + frame.getPixels().size()
+            return reject(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": " + frame.getPixels().size()
                     + " pixel bytes, " + expected + " expected");
         }
         return new Decoded(input, null);
     }
 
-    private static Decoded reject(String reason, String detail) {
+    private static Decoded reject(DeadLetterReason reason, String detail) {
         return new Decoded(null, new Rejection(reason, detail));
     }
 }

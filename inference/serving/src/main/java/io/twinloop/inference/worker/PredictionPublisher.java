@@ -1,10 +1,11 @@
 package io.twinloop.inference.worker;
 
-import com.google.protobuf.ByteString;
+import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.DeadLetter;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.Prediction;
 import io.twinloop.proto.v1.StimulusFrame;
 import org.apache.kafka.clients.producer.Producer;
@@ -31,14 +32,14 @@ final class PredictionPublisher {
     interface PublishObserver {
         void predictionSent(Prediction prediction, long ackedAtUs);
 
-        void deadLetterSent(String reason);
+        void deadLetterSent(DeadLetterReason reason);
 
         void sendFailed(String topic, Exception error);
     }
 
     /** One output and the input it answers. */
     private record Output(ProducerRecord<String, byte[]> record, TopicPartition source, long offset,
-                          Prediction prediction, String reason) {
+                          Prediction prediction, DeadLetterReason reason) {
     }
 
     private Producer<String, byte[]> producer;
@@ -92,23 +93,12 @@ final class PredictionPublisher {
      * @param original the input's bytes, may be null
      */
     void deadLetter(String session, Rejection rejection, byte[] original, TopicPartition source, long offset) {
-        DeadLetter.Builder letter = DeadLetter.newBuilder()
-                .setSourceTopic(source.topic())
-                .setSourcePartition(source.partition())
-                .setSourceOffset(offset)
-                .setReason(rejection.reason())
-                .setDetail(rejection.detail())
-                .setRejectedAtUs(WallClock.nowMicros());
-        if (session != null) {
-            letter.setSessionId(session);
-        }
-        if (original != null) {
-            letter.setOriginalValue(ByteString.copyFrom(original));
-        }
-        LOG.warn("rejected {}@{} of session {}: {} ({})", source, offset, session, rejection.reason(),
+        ProducerRecord<String, DeadLetter> letter = DeadLetters.record(rejection.reason(), rejection.detail(),
+                session, original, source.topic(), source.partition(), offset);
+        LOG.warn("rejected {}@{} of session {}: {} ({})", source, offset, session, letter.value().getReason(),
                 rejection.detail());
-        send(new Output(new ProducerRecord<>(Topics.DEAD_LETTER, session, letter.build().toByteArray()), source,
-                offset, null, rejection.reason()));
+        send(new Output(new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value().toByteArray(),
+                letter.headers()), source, offset, null, rejection.reason()));
     }
 
     /** Sends again every output whose send failed, in the order they failed. */

@@ -1,6 +1,7 @@
 package io.twinloop.inference.worker;
 
 import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 
 import java.util.HashMap;
@@ -58,7 +59,7 @@ final class SessionBook {
                 otherModel.add(session);
                 stepper.close(session);
                 open.remove(session);
-                return Optional.of(new Rejection("unknown_model", "session asks for model '" + wanted
+                return Optional.of(new Rejection(DeadLetterReason.UNKNOWN_MODEL, "session asks for model '" + wanted
                         + "', this worker serves '" + modelId + "'"));
             }
             otherModel.remove(session);
@@ -78,15 +79,15 @@ final class SessionBook {
         String session = frame.getSessionId();
         long index = frame.getFrame().getFrame().getFrameIndex();
         if (otherModel.contains(session)) {
-            return new Admission.Refused(new Rejection("unknown_model",
+            return new Admission.Refused(new Rejection(DeadLetterReason.UNKNOWN_MODEL,
                     "frame " + index + " of a session whose model is not served here"));
         }
         if (ended.containsKey(session)) {
-            return new Admission.Refused(new Rejection("session_ended",
+            return new Admission.Refused(new Rejection(DeadLetterReason.SESSION_ENDED,
                     "frame " + index + " of a session the worker ended: " + ended.get(session)));
         }
         if (!stepper.isOpen(session)) {
-            return new Admission.Refused(new Rejection("unknown_session",
+            return new Admission.Refused(new Rejection(DeadLetterReason.UNKNOWN_SESSION,
                     "frame " + index + " of a session that was never started"));
         }
         if (index <= lastStepped.getOrDefault(session, -1L)) {

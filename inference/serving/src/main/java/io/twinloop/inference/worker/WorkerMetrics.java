@@ -1,5 +1,6 @@
 package io.twinloop.inference.worker;
 
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.Prediction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -25,7 +26,7 @@ public final class WorkerMetrics implements FrameStepper.StepObserver, Predictio
     /** Restarts of the poll loop. */
     public final AtomicLong restarts = new AtomicLong();
     /** Dead letters acknowledged, by reason. */
-    public final Map<String, AtomicLong> deadLetters = new ConcurrentHashMap<>();
+    public final Map<DeadLetterReason, AtomicLong> deadLetters = new ConcurrentHashMap<>();
     /** Model step wall time per batch, microseconds. */
     private final Recorder stepMicros = new Recorder(3);
     private final Histogram stepTotal = new Histogram(3);
@@ -42,7 +43,7 @@ public final class WorkerMetrics implements FrameStepper.StepObserver, Predictio
     }
 
     @Override
-    public void deadLetterSent(String reason) {
+    public void deadLetterSent(DeadLetterReason reason) {
         rejected.incrementAndGet();
         deadLetters.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
     }

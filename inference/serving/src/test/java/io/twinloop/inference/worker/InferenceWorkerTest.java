@@ -1,5 +1,6 @@
 package io.twinloop.inference.worker;
 
+import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.DeadLetter;
 import io.twinloop.proto.v1.ModelInput;
@@ -123,7 +124,10 @@ class InferenceWorkerTest {
         List<String> out = new ArrayList<>();
         for (ProducerRecord<String, byte[]> r : sent) {
             if (r.topic().equals(Topics.DEAD_LETTER)) {
-                out.add(DeadLetter.parseFrom(r.value()).getReason());
+                assertTrue(DeadLetters.isDeadLetter(r.headers()), "every dead letter has the twinloop.dlq header");
+                DeadLetter letter = DeadLetter.parseFrom(r.value());
+                assertEquals(DeadLetters.code(letter.getReasonCode()), letter.getReason());
+                out.add(letter.getReason());
             }
         }
         return out;

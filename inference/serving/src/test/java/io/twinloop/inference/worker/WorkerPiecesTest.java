@@ -1,7 +1,9 @@
 package io.twinloop.inference.worker;
 
+import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.DeadLetter;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.Prediction;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,7 +30,7 @@ class WorkerPiecesTest {
 
     private static final TopicPartition ALIGNED_0 = new TopicPartition(Topics.ALIGNED, 0);
 
-    private static String rejectedAs(String key, byte[] value) {
+    private static DeadLetterReason rejectedAs(String key, byte[] value) {
         InputDecoder.Decoded decoded = InputDecoder.decode(key, value);
         assertFalse(decoded.accepted(), "should be rejected");
         assertFalse(decoded.rejection().detail().isBlank());
@@ -37,17 +39,17 @@ class WorkerPiecesTest {
 
     @Test
     void decoderRejectsWhatWouldThrowLaterAndTakesTheKeyForAMissingSessionId() {
-        assertEquals("undecodable", rejectedAs("s", null));
-        assertEquals("undecodable", rejectedAs("s", new byte[0]));
-        assertEquals("undecodable", rejectedAs("s", new byte[] {1, 2, 3, (byte) 0xff, 0x7f}));
-        assertEquals("undecodable", rejectedAs("s", ModelInput.newBuilder().setSessionId("s").build().toByteArray()));
-        assertEquals("missing_session_id", rejectedAs(null, WorkerRecords.anonymousFrame(0).toByteArray()));
-        assertEquals("session_key_mismatch", rejectedAs("a", WorkerRecords.frame("b", 0).toByteArray()));
+        assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", null));
+        assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", new byte[0]));
+        assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", new byte[] {1, 2, 3, (byte) 0xff, 0x7f}));
+        assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", ModelInput.newBuilder().setSessionId("s").build().toByteArray()));
+        assertEquals(DeadLetterReason.MISSING_SESSION_ID, rejectedAs(null, WorkerRecords.anonymousFrame(0).toByteArray()));
+        assertEquals(DeadLetterReason.SESSION_KEY_MISMATCH, rejectedAs("a", WorkerRecords.frame("b", 0).toByteArray()));
         ModelInput short1 = WorkerRecords.frame("s", 0).toBuilder().setFrame(WorkerRecords.frame("s", 0).getFrame()
                 .toBuilder().setFrame(WorkerRecords.frame("s", 0).getFrame().getFrame().toBuilder().setWidth(5)))
                 .build();
-        assertEquals("wrong_frame_size", rejectedAs("s", short1.toByteArray()));
-        assertEquals("invalid_frame", rejectedAs("s", WorkerRecords.frame("s", 0, 0, 4, 0).toByteArray()));
+        assertEquals(DeadLetterReason.WRONG_FRAME_SIZE, rejectedAs("s", short1.toByteArray()));
+        assertEquals(DeadLetterReason.INVALID_FRAME, rejectedAs("s", WorkerRecords.frame("s", 0, 0, 4, 0).toByteArray()));
 
         InputDecoder.Decoded keyed = InputDecoder.decode("from-key", WorkerRecords.anonymousFrame(3).toByteArray());
         assertTrue(keyed.accepted());
@@ -60,7 +62,7 @@ class WorkerPiecesTest {
         FakeStepper stepper = new FakeStepper();
         SessionBook book = new SessionBook(stepper, "m");
         assertTrue(book.apply(WorkerRecords.start("a", "m")).isEmpty());
-        assertEquals("unknown_model", book.apply(WorkerRecords.start("b", "other")).orElseThrow().reason());
+        assertEquals(DeadLetterReason.UNKNOWN_MODEL, book.apply(WorkerRecords.start("b", "other")).orElseThrow().reason());
         assertTrue(stepper.isOpen("a"));
         assertFalse(stepper.isOpen("b"));
 
@@ -70,20 +72,20 @@ class WorkerPiecesTest {
         assertFalse(book.isFresh("a"));
         assertInstanceOf(SessionBook.Admission.Replayed.class, book.admit(WorkerRecords.frame("a", 0)));
         assertInstanceOf(SessionBook.Admission.Step.class, book.admit(WorkerRecords.frame("a", 1)));
-        assertEquals("unknown_model", refusal(book.admit(WorkerRecords.frame("b", 0))));
-        assertEquals("unknown_session", refusal(book.admit(WorkerRecords.frame("ghost", 0))));
+        assertEquals(DeadLetterReason.UNKNOWN_MODEL, refusal(book.admit(WorkerRecords.frame("b", 0))));
+        assertEquals(DeadLetterReason.UNKNOWN_SESSION, refusal(book.admit(WorkerRecords.frame("ghost", 0))));
 
         book.end("a", "unit 0 predicted NaN");
         assertFalse(stepper.isOpen("a"), "an ended session's state is freed");
-        assertEquals("session_ended", refusal(book.admit(WorkerRecords.frame("a", 2))));
+        assertEquals(DeadLetterReason.SESSION_ENDED, refusal(book.admit(WorkerRecords.frame("a", 2))));
         assertEquals(0, book.openSessions());
         assertTrue(book.apply(WorkerRecords.start("a", "m")).isEmpty(), "a new start serves the id again");
         assertInstanceOf(SessionBook.Admission.Step.class, book.admit(WorkerRecords.frame("a", 0)));
         book.apply(WorkerRecords.stop("a", 0));
-        assertEquals("unknown_session", refusal(book.admit(WorkerRecords.frame("a", 1))));
+        assertEquals(DeadLetterReason.UNKNOWN_SESSION, refusal(book.admit(WorkerRecords.frame("a", 1))));
     }
 
-    private static String refusal(SessionBook.Admission admission) {
+    private static DeadLetterReason refusal(SessionBook.Admission admission) {
         return assertInstanceOf(SessionBook.Admission.Refused.class, admission).rejection().reason();
     }
 
@@ -101,10 +103,10 @@ class WorkerPiecesTest {
 
         assertEquals(4, out.size());
         assertArrayEquals(new float[] {51 / 255f, 1}, out.get(0).rates());
-        assertEquals("model_step_failed", out.get(1).rejection().reason());
+        assertEquals(DeadLetterReason.MODEL_STEP_FAILED, out.get(1).rejection().reason());
         assertNull(out.get(1).rates());
         assertArrayEquals(new float[] {51 / 255f, 1}, out.get(2).rates());
-        assertEquals("non_finite_prediction", out.get(3).rejection().reason());
+        assertEquals(DeadLetterReason.NON_FINITE_PREDICTION, out.get(3).rejection().reason());
         assertEquals(3, out.get(0).batchSize(), "a, c and d (same size, all fresh) in one batch");
         assertEquals(List.of(3), observed, "the 1 x 1 frame failed before any state changed");
         assertEquals(Map.of("a", 1, "b", 0, "c", 1, "d", 1), stepper.steps, "no session stepped twice");
@@ -140,7 +142,7 @@ class WorkerPiecesTest {
         offsets.consumed(ALIGNED_0, 0);
         offsets.consumed(ALIGNED_0, 1);
         publisher.publish(new FrameStepper.Stepped(input, new float[] {0.5f, 2f}, null, 10, 20, 1), ALIGNED_0, 0);
-        publisher.deadLetter("a", new Rejection("unknown_session", "frame 8 of no session"), new byte[] {9},
+        publisher.deadLetter("a", new Rejection(DeadLetterReason.UNKNOWN_SESSION, "frame 8 of no session"), new byte[] {9},
                 ALIGNED_0, 1);
 
         assertTrue(producer.errorNext(new TimeoutException("delivery timed out")));
@@ -163,7 +165,9 @@ class WorkerPiecesTest {
         assertEquals(7, sent.getFrameIndex());
         assertEquals(List.of(0.5f, 2f), sent.getValuesList());
         DeadLetter letter = DeadLetter.parseFrom(producer.history().get(1).value());
+        assertEquals(DeadLetterReason.UNKNOWN_SESSION, letter.getReasonCode());
         assertEquals("unknown_session", letter.getReason());
+        assertTrue(DeadLetters.isDeadLetter(producer.history().get(1).headers()), "the twinloop.dlq header");
         assertEquals(1, letter.getSourceOffset());
         assertEquals(Topics.ALIGNED, letter.getSourceTopic());
     }

@@ -252,8 +252,10 @@ class PipelineIntegrationTest {
         for (ConsumerRecord<String, byte[]> r : letters) {
             if ("it-garbage".equals(r.key()) || "it-null".equals(r.key())) {
                 DeadLetter letter = DeadLetter.parseFrom(r.value());
+                assertEquals(io.twinloop.proto.v1.DeadLetterReason.UNDECODABLE, letter.getReasonCode());
                 assertEquals("undecodable", letter.getReason());
                 assertEquals(Topics.ALIGNED, letter.getSourceTopic());
+                assertTrue(io.twinloop.proto.DeadLetters.isDeadLetter(r.headers()), "the twinloop.dlq header");
             }
         }
         java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
