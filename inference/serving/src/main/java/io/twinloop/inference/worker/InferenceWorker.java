@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -218,7 +219,13 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             for (ModelInput event : round.lifecycle()) {
                 ConsumerRecord<String, byte[]> record = sources.get(event);
                 try {
-                    sessions.apply(event).ifPresentOrElse(rejection -> reject(record, event.getSessionId(), rejection),
+                    Optional<Rejection> refused = sessions.apply(event);
+                    if (event.hasStart() && refused.isEmpty()) {
+                        metrics.sessionStarted(event.getSessionId());
+                    } else {
+                        metrics.sessionEnded(event.getSessionId());
+                    }
+                    refused.ifPresentOrElse(rejection -> reject(record, event.getSessionId(), rejection),
                             () -> offsets.done(source(record), record.offset()));
                 } catch (RuntimeException e) {
                     reject(record, event.getSessionId(), unexpected(e));
@@ -260,6 +267,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             if (stepped.rates() != null) {
                 sessions.stepped(session, input.getFrame().getFrame().getFrameIndex());
                 metrics.frameStepped();
+                long publishedAt = input.getFrame().getFrame().getPublishedAtUs();
+                if (publishedAt > 0) {
+                    metrics.sessionStepped(session, stepped.startedUs() - publishedAt);
+                }
                 publisher.publish(stepped, source(record), record.offset());
             } else {
                 if (stepped.rejection().reason() == DeadLetterReason.NON_FINITE_PREDICTION) {

@@ -42,7 +42,8 @@ final class InputDecoder {
             session = key;
             input = input.toBuilder().setSessionId(session).build();
         } else if (hasKey && !session.equals(key)) {
-            return reject(DeadLetterReason.SESSION_KEY_MISMATCH, "key '" + key + "' but ModelInput of session '" + session + "'");
+            return reject(DeadLetterReason.SESSION_KEY_MISMATCH,
+                    "key '" + key + "' but ModelInput of session '" + session + "'");
         }
         return switch (input.getEventCase()) {
             case START, STOP -> new Decoded(input, null);
@@ -55,7 +56,8 @@ final class InputDecoder {
         StimulusFrame frame = input.getFrame().getFrame();
         String session = frame.getSessionId();
         if (!session.isEmpty() && !session.equals(input.getSessionId())) {
-            return reject(DeadLetterReason.SESSION_KEY_MISMATCH, "frame of session '" + session + "' inside ModelInput of '"
+            return reject(DeadLetterReason.SESSION_KEY_MISMATCH, "frame of session '" + session
+                    + "' inside ModelInput of '"
                     + input.getSessionId() + "'");
         }
         int bytesPerPixel = switch (frame.getPixelFormat()) {
@@ -64,12 +66,14 @@ final class InputDecoder {
             default -> 0;
         };
         if (bytesPerPixel == 0 || frame.getWidth() <= 0 || frame.getHeight() <= 0 || frame.getFrameIndex() < 0) {
-            return reject(DeadLetterReason.INVALID_FRAME, "frame " + frame.getFrameIndex() + ": " + frame.getWidth() + " x "
+            return reject(DeadLetterReason.INVALID_FRAME, "frame " + frame.getFrameIndex() + ": "
+                    + frame.getWidth() + " x "
                     + frame.getHeight() + " " + frame.getPixelFormat());
         }
         long expected = (long) frame.getWidth() * frame.getHeight() * bytesPerPixel;
         if (frame.getPixels().size() != expected) {
-            return reject(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": " + frame.getPixels().size()
+            return reject(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": "
+                    + frame.getPixels().size()
                     + " pixel bytes, " + expected + " expected");
         }
         return new Decoded(input, null);

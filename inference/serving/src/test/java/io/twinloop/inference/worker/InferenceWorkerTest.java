@@ -3,6 +3,7 @@ package io.twinloop.inference.worker;
 import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.DeadLetter;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.Prediction;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -172,9 +173,14 @@ class InferenceWorkerTest {
         // rounds interleave sessions: compare the reasons without their order
         assertEquals(List.of("model_step_failed", "non_finite_prediction", "session_ended", "undecodable",
                 "undecodable", "unknown_model", "unknown_session"), reasons(sent).stream().sorted().toList());
-        assertEquals(1, metrics.replayedFramesSkipped.get());
-        assertEquals(3, metrics.predictionsSent.get());
-        assertEquals(7, metrics.rejected.get());
+        assertEquals(1, metrics.replayedFramesSkipped());
+        assertEquals(3, metrics.predictionsSent());
+        assertEquals(7, metrics.rejected());
+        assertEquals(2, metrics.deadLetters(DeadLetterReason.UNDECODABLE));
+        assertEquals(1, metrics.deadLetters(DeadLetterReason.SESSION_ENDED));
+        assertTrue(metrics.hasSessionMeters("c"), "a live session has its labelled meters");
+        assertTrue(!metrics.hasSessionMeters("a"), "the meters of a session the worker ended are removed");
+        assertTrue(!metrics.hasSessionMeters("b"), "a session of another model gets none");
         assertTrue(stepper.closed, "the worker closes the model when it stops");
         assertEquals(InferenceWorker.State.DOWN, worker.health().state());
     }
@@ -189,13 +195,13 @@ class InferenceWorkerTest {
                 record(1, "a", WorkerRecords.frame("a", 0))));
         Thread thread = start(worker);
         await(() -> producer.history().size() == 1 && committed(consumer) == 1, "the start committed");
-        assertEquals(0, metrics.predictionsSent.get(), "not acknowledged, not counted");
+        assertEquals(0, metrics.predictionsSent(), "not acknowledged, not counted");
         assertEquals(1, committed(consumer), "the frame whose prediction is in flight stays uncommitted");
 
         // revocation: the worker flushes (MockProducer completes what is in flight) and commits what is done
         consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
         await(() -> committed(consumer) == 2, "the frame committed on revocation");
-        assertEquals(1, metrics.predictionsSent.get());
+        assertEquals(1, metrics.predictionsSent());
         worker.close();
         thread.join();
     }
@@ -239,12 +245,12 @@ class InferenceWorkerTest {
         InferenceWorker.Health degraded = worker.health();
         assertEquals(InferenceWorker.State.DEGRADED, degraded.state());
         assertTrue(degraded.detail().contains("broker connection lost"), degraded.detail());
-        assertEquals(1, metrics.restarts.get());
+        assertEquals(1, metrics.restarts());
         assertTrue(broken.closed(), "the failed loop's consumer is closed");
         assertTrue(producers.get(0).closed(), "and its producer");
 
         release.countDown();
-        await(() -> metrics.predictionsSent.get() == 1, "a prediction after the restart");
+        await(() -> metrics.predictionsSent() == 1, "a prediction after the restart");
         await(() -> worker.health().state() == InferenceWorker.State.UP, "UP again");
         assertTrue(thread.isAlive());
         worker.close();

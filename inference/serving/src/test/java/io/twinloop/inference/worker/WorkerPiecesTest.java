@@ -42,14 +42,17 @@ class WorkerPiecesTest {
         assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", null));
         assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", new byte[0]));
         assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", new byte[] {1, 2, 3, (byte) 0xff, 0x7f}));
-        assertEquals(DeadLetterReason.UNDECODABLE, rejectedAs("s", ModelInput.newBuilder().setSessionId("s").build().toByteArray()));
-        assertEquals(DeadLetterReason.MISSING_SESSION_ID, rejectedAs(null, WorkerRecords.anonymousFrame(0).toByteArray()));
+        assertEquals(DeadLetterReason.UNDECODABLE,
+                rejectedAs("s", ModelInput.newBuilder().setSessionId("s").build().toByteArray()));
+        assertEquals(DeadLetterReason.MISSING_SESSION_ID,
+                rejectedAs(null, WorkerRecords.anonymousFrame(0).toByteArray()));
         assertEquals(DeadLetterReason.SESSION_KEY_MISMATCH, rejectedAs("a", WorkerRecords.frame("b", 0).toByteArray()));
         ModelInput short1 = WorkerRecords.frame("s", 0).toBuilder().setFrame(WorkerRecords.frame("s", 0).getFrame()
                 .toBuilder().setFrame(WorkerRecords.frame("s", 0).getFrame().getFrame().toBuilder().setWidth(5)))
                 .build();
         assertEquals(DeadLetterReason.WRONG_FRAME_SIZE, rejectedAs("s", short1.toByteArray()));
-        assertEquals(DeadLetterReason.INVALID_FRAME, rejectedAs("s", WorkerRecords.frame("s", 0, 0, 4, 0).toByteArray()));
+        assertEquals(DeadLetterReason.INVALID_FRAME,
+                rejectedAs("s", WorkerRecords.frame("s", 0, 0, 4, 0).toByteArray()));
 
         InputDecoder.Decoded keyed = InputDecoder.decode("from-key", WorkerRecords.anonymousFrame(3).toByteArray());
         assertTrue(keyed.accepted());
@@ -62,7 +65,8 @@ class WorkerPiecesTest {
         FakeStepper stepper = new FakeStepper();
         SessionBook book = new SessionBook(stepper, "m");
         assertTrue(book.apply(WorkerRecords.start("a", "m")).isEmpty());
-        assertEquals(DeadLetterReason.UNKNOWN_MODEL, book.apply(WorkerRecords.start("b", "other")).orElseThrow().reason());
+        assertEquals(DeadLetterReason.UNKNOWN_MODEL,
+                book.apply(WorkerRecords.start("b", "other")).orElseThrow().reason());
         assertTrue(stepper.isOpen("a"));
         assertFalse(stepper.isOpen("b"));
 
@@ -142,12 +146,13 @@ class WorkerPiecesTest {
         offsets.consumed(ALIGNED_0, 0);
         offsets.consumed(ALIGNED_0, 1);
         publisher.publish(new FrameStepper.Stepped(input, new float[] {0.5f, 2f}, null, 10, 20, 1), ALIGNED_0, 0);
-        publisher.deadLetter("a", new Rejection(DeadLetterReason.UNKNOWN_SESSION, "frame 8 of no session"), new byte[] {9},
+        publisher.deadLetter("a",
+                new Rejection(DeadLetterReason.UNKNOWN_SESSION, "frame 8 of no session"), new byte[] {9},
                 ALIGNED_0, 1);
 
         assertTrue(producer.errorNext(new TimeoutException("delivery timed out")));
-        assertEquals(0, metrics.predictionsSent.get(), "a failed prediction is not counted as sent");
-        assertEquals(1, metrics.sendFailures.get());
+        assertEquals(0, metrics.predictionsSent(), "a failed prediction is not counted as sent");
+        assertEquals(1, metrics.sendFailures());
         assertEquals(1, publisher.failedCount());
         assertTrue(producer.completeNext());
         assertEquals(new OffsetAndMetadata(0), offsets.committable().get(ALIGNED_0),
@@ -156,7 +161,7 @@ class WorkerPiecesTest {
         publisher.retryFailed();
         assertEquals(0, publisher.failedCount());
         assertTrue(producer.completeNext());
-        assertEquals(1, metrics.predictionsSent.get());
+        assertEquals(1, metrics.predictionsSent());
         assertEquals(new OffsetAndMetadata(2), offsets.committable().get(ALIGNED_0));
 
         List<String> topics = producer.history().stream().map(r -> r.topic()).toList();
@@ -170,5 +175,24 @@ class WorkerPiecesTest {
         assertTrue(DeadLetters.isDeadLetter(producer.history().get(1).headers()), "the twinloop.dlq header");
         assertEquals(1, letter.getSourceOffset());
         assertEquals(Topics.ALIGNED, letter.getSourceTopic());
+    }
+
+    @Test
+    void sessionMetersLiveFromStartToStop() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        metrics.sessionStarted("a");
+        metrics.sessionStepped("a", 40_000);
+        metrics.predictionSent(Prediction.newBuilder().setSessionId("a").setPublishedAtUs(1_000_000).build(),
+                1_030_000);
+        assertEquals(0.04, registry.get("twinloop.session.lag").tag("session", "a").gauge().value(), 1e-12);
+        assertEquals(1, registry.get("twinloop.session.latency").tag("session", "a").timer().count());
+        metrics.sessionEnded("a");
+        assertTrue(registry.find("twinloop.session.lag").tag("session", "a").gauges().isEmpty());
+        assertFalse(metrics.hasSessionMeters("a"));
+        metrics.predictionSent(Prediction.newBuilder().setSessionId("a").setPublishedAtUs(1).build(), 2);
+        assertFalse(metrics.hasSessionMeters("a"), "a late acknowledgement does not bring the label back");
+        assertEquals(2, metrics.predictionsSent());
     }
 }

@@ -1,5 +1,16 @@
 package io.twinloop.ops.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.worker.InferenceWorker;
 import io.twinloop.inference.worker.WorkerMetrics;
@@ -27,9 +38,13 @@ public final class TwinloopService implements AutoCloseable {
     private final Thread workerThread;
     private final StatusServer status;
     private final WorkerMetrics workerMetrics;
+    private final PrometheusMeterRegistry registry;
+    private final List<MeterBinder> binders;
 
     private TwinloopService(KafkaStreams streams, InferenceWorker worker, Thread workerThread, StatusServer status,
-                            WorkerMetrics workerMetrics) {
+                            WorkerMetrics workerMetrics, PrometheusMeterRegistry registry, List<MeterBinder> binders) {
+        this.registry = registry;
+        this.binders = binders;
         this.streams = streams;
         this.worker = worker;
         this.workerThread = workerThread;
@@ -51,7 +66,14 @@ public final class TwinloopService implements AutoCloseable {
         streams.start();
 
         warmUp(stepper);
-        WorkerMetrics metrics = new WorkerMetrics();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<MeterBinder> binders = List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
+                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(),
+                new KafkaStreamsMetrics(streams));
+        binders.forEach(binder -> binder.bindTo(registry));
+        Gauge.builder("twinloop.stream.running", streams, s -> s.state().isRunningOrRebalancing() ? 1 : 0)
+                .description("1 when the Kafka Streams stage is running.").register(registry);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
         InferenceWorker worker = new InferenceWorker(options.bootstrapServers(),
                 options.applicationId() + "-inference", stepper, modelId, metrics);
         Thread thread = new Thread(worker, "twinloop-inference");
@@ -71,11 +93,10 @@ public final class TwinloopService implements AutoCloseable {
                 case DOWN -> new HealthCheck.Status(HealthCheck.State.DOWN, inference.detail());
             };
         };
-        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health,
-                List.of(new ServiceMetrics(metrics, streams)));
+        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health, registry);
         LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
                 options.bootstrapServers(), options.httpHost(), status.port());
-        return new TwinloopService(streams, worker, thread, status, metrics);
+        return new TwinloopService(streams, worker, thread, status, metrics, registry, binders);
     }
 
     /**
@@ -119,6 +140,11 @@ public final class TwinloopService implements AutoCloseable {
         return status.port();
     }
 
+    /** @return the registry behind {@code /metrics} */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
     public WorkerMetrics workerMetrics() {
         return workerMetrics;
     }
@@ -129,5 +155,15 @@ public final class TwinloopService implements AutoCloseable {
         worker.close();
         workerThread.join(10_000);
         streams.close(Duration.ofSeconds(10));
+        for (MeterBinder binder : binders) {
+            if (binder instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing metrics {} failed: {}", binder, e.toString());
+                }
+            }
+        }
+        registry.close();
     }
 }

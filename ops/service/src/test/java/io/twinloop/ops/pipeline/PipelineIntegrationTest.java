@@ -264,5 +264,15 @@ class PipelineIntegrationTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"UP\""), health.body());
+
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String expected : List.of("twinloop_worker_dead_letters_total{reason=\"undecodable\"}",
+                "twinloop_predictions_total", "twinloop_model_step_seconds_count", "jvm_memory_used_bytes",
+                "kafka_consumer_", "kafka_producer_", "kafka_stream_")) {
+            assertTrue(metrics.contains(expected), expected + " in /metrics:\n" + metrics);
+        }
+        assertTrue(service.workerMetrics().deadLetters(io.twinloop.proto.v1.DeadLetterReason.UNDECODABLE) >= 2);
     }
 }
