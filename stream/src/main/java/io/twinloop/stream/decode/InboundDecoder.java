@@ -54,7 +54,8 @@ public final class InboundDecoder<M extends Message> implements Processor<String
         try {
             message = parser.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {
-            reject(record, key, raw, Rejection.of(DeadLetterReason.UNDECODABLE, "not a protobuf message: " + e.getMessage()));
+            reject(record, key, raw, Rejection.of(DeadLetterReason.UNDECODABLE,
+                    "not a protobuf message: " + e.getMessage()));
             return;
         }
         // Random bytes sometimes parse as a message made only of unknown fields.
@@ -65,7 +66,8 @@ public final class InboundDecoder<M extends Message> implements Processor<String
         String inMessage = sessionIdOf.apply(message);
         String sessionId = inMessage.isEmpty() ? key : inMessage;
         if (sessionId == null) {
-            reject(record, null, raw, Rejection.of(DeadLetterReason.MISSING_SESSION_ID, "neither key nor message has a session id"));
+            reject(record, null, raw, Rejection.of(DeadLetterReason.MISSING_SESSION_ID,
+                    "neither key nor message has a session id"));
             return;
         }
         if (key != null && !key.equals(sessionId)) {

@@ -87,7 +87,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
             onControl(record, control, state);
         } else if (state == null && finished.get(sessionId) != null) {
             if (!(inbound.message() instanceof Telemetry)) {
-                reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION, "session '" + sessionId + "' has stopped"));
+                reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                        "session '" + sessionId + "' has stopped"));
             }
         } else if (state == null) {
             holdUntilStart(record);
@@ -104,7 +105,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         String sessionId = record.value().sessionId();
         if (control.hasStart()) {
             if (state != null) {
-                reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL, "session '" + sessionId + "' already started"));
+                reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL,
+                        "session '" + sessionId + "' already started"));
                 return;
             }
             finished.delete(sessionId);
@@ -114,11 +116,13 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
             return;
         }
         if (state == null) {
-            reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION, "stop for no running session '" + sessionId + "'"));
+            reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                    "stop for no running session '" + sessionId + "'"));
             return;
         }
         if (state.stopRequested()) {
-            reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL, "session '" + sessionId + "' already stopping"));
+            reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL,
+                    "session '" + sessionId + "' already stopping"));
             return;
         }
         SessionState stopping = state.stop(control.getStop().getLastFrameIndex(), context.currentSystemTimeMs());
@@ -229,7 +233,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         for (KeyValue<String, byte[]> kv : expired) {
             early.delete(kv.key);
             for (EarlyRecords.Early e : EarlyRecords.decode(kv.value)) {
-                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()), Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()),
+                        Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
                         "no running session '" + kv.key + "': no start arrived within " + START_GRACE));
             }
         }

@@ -57,7 +57,8 @@ public record SessionState(SessionStart start, long lastAccepted, List<Gap> gaps
                     "frame " + index + " after the session's stop at last frame " + stopIndex));
         }
         if (index == lastAccepted) {
-            return Optional.of(Rejection.of(DeadLetterReason.DUPLICATE_FRAME, "frame " + index + " was already accepted"));
+            return Optional.of(Rejection.of(DeadLetterReason.DUPLICATE_FRAME,
+                    "frame " + index + " was already accepted"));
         }
         if (index < lastAccepted) {
             boolean neverAccepted = gaps.stream().anyMatch(g -> g.contains(index));
