@@ -110,7 +110,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                         break;
                     }
                     restarting(e, backoffMs);
-                } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a stack overflow, a native library's failure): the model's state may survive it,
+                    // and a worker that stops serves no one
                     restarting(e, backoffMs);
                 }
                 if (running) {
