@@ -1,29 +1,28 @@
 package io.twinloop.stream.deadletter;
 
-import com.google.protobuf.ByteString;
 import io.twinloop.proto.v1.DeadLetter;
-import io.twinloop.proto.WallClock;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
+
 /**
- * Writes our own rejections to the dead-letter sink as {@link DeadLetter} protobufs.
+ * Forwards the stream's rejections to the dead-letter sink, built by the one writer of dead letters,
+ * {@link io.twinloop.proto.DeadLetters} (reason code and the {@code twinloop.dlq} header).
  *
  * <p>The dead-letter topic also receives records from Kafka Streams' built-in dead-letter queue
  * (unexpected exceptions): those carry the original value and {@code __streams.errors.*} headers
- * instead of a protobuf. Ours carry the header {@value #HEADER}={@value #HEADER_VALUE} so that
- * consumers can tell the two apart.
+ * instead of a protobuf, and no {@value #HEADER} header.
  */
 public final class DeadLetters {
     /** Name of the sink node in the topology that writes to the dead-letter topic. */
     public static final String SINK = "dead-letter-sink";
-    public static final String HEADER = "twinloop.dlq";
-    public static final String HEADER_VALUE = "protobuf";
+    public static final String HEADER = io.twinloop.proto.DeadLetters.HEADER;
+    public static final String HEADER_VALUE = io.twinloop.proto.DeadLetters.HEADER_VALUE;
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -39,25 +38,14 @@ public final class DeadLetters {
      */
     public static void reject(ProcessorContext<? super String, ? super DeadLetter> context, Record<?, ?> origin,
                               String sessionId, byte[] original, Rejection rejection) {
-        DeadLetter.Builder letter = DeadLetter.newBuilder()
-                .setReason(rejection.reason().code())
-                .setDetail(rejection.detail())
-                .setRejectedAtUs(WallClock.nowMicros());
-        if (sessionId != null) {
-            letter.setSessionId(sessionId);
-        }
-        if (original != null) {
-            letter.setOriginalValue(ByteString.copyFrom(original));
-        }
         // a punctuation (a wait that ran out) has metadata without a source record
-        context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent((RecordMetadata meta) -> letter
-                .setSourceTopic(meta.topic())
-                .setSourcePartition(meta.partition())
-                .setSourceOffset(meta.offset()));
-        log.warn("rejected {}/{}@{} of session {}: {} ({})", letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset(),
-                sessionId, rejection.reason().code(), rejection.detail());
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER, HEADER_VALUE.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(sessionId, letter.build(), origin.timestamp(), headers), SINK);
+        Optional<RecordMetadata> source = context.recordMetadata().filter(meta -> meta.topic() != null);
+        ProducerRecord<String, DeadLetter> letter = io.twinloop.proto.DeadLetters.record(rejection.reason(),
+                rejection.detail(), sessionId, original, source.map(RecordMetadata::topic).orElse(null),
+                source.map(RecordMetadata::partition).orElse(0), source.map(RecordMetadata::offset).orElse(0L));
+        log.warn("rejected {}/{}@{} of session {}: {} ({})", letter.value().getSourceTopic(),
+                letter.value().getSourcePartition(), letter.value().getSourceOffset(), sessionId,
+                letter.value().getReason(), rejection.detail());
+        context.forward(new Record<>(letter.key(), letter.value(), origin.timestamp(), letter.headers()), SINK);
     }
 }

@@ -5,7 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.UnknownFieldSet;
 import io.twinloop.stream.deadletter.DeadLetters;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import io.twinloop.stream.validate.Validator;
 import java.util.Optional;
@@ -47,29 +47,31 @@ public final class InboundDecoder<M extends Message> implements Processor<String
         byte[] raw = record.value();
         String key = record.key() == null || record.key().isEmpty() ? null : record.key();
         if (raw == null || raw.length == 0) {
-            reject(record, key, raw, Rejection.of(Reason.UNDECODABLE, "empty value"));
+            reject(record, key, raw, Rejection.of(DeadLetterReason.UNDECODABLE, "empty value"));
             return;
         }
         M message;
         try {
             message = parser.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {
-            reject(record, key, raw, Rejection.of(Reason.UNDECODABLE, "not a protobuf message: " + e.getMessage()));
+            reject(record, key, raw, Rejection.of(DeadLetterReason.UNDECODABLE,
+                    "not a protobuf message: " + e.getMessage()));
             return;
         }
         // Random bytes sometimes parse as a message made only of unknown fields.
         if (message.getDefaultInstanceForType().equals(withoutUnknownFields(message))) {
-            reject(record, key, raw, Rejection.of(Reason.UNDECODABLE, "no known field set"));
+            reject(record, key, raw, Rejection.of(DeadLetterReason.UNDECODABLE, "no known field set"));
             return;
         }
         String inMessage = sessionIdOf.apply(message);
         String sessionId = inMessage.isEmpty() ? key : inMessage;
         if (sessionId == null) {
-            reject(record, null, raw, Rejection.of(Reason.MISSING_SESSION_ID, "neither key nor message has a session id"));
+            reject(record, null, raw, Rejection.of(DeadLetterReason.MISSING_SESSION_ID,
+                    "neither key nor message has a session id"));
             return;
         }
         if (key != null && !key.equals(sessionId)) {
-            reject(record, sessionId, raw, Rejection.of(Reason.SESSION_KEY_MISMATCH,
+            reject(record, sessionId, raw, Rejection.of(DeadLetterReason.SESSION_KEY_MISMATCH,
                     "record key '" + key + "' differs from the message's session id"));
             return;
         }

@@ -5,7 +5,7 @@ import io.twinloop.proto.v1.SessionStop;
 import io.twinloop.proto.v1.StimulusFrame;
 import io.twinloop.proto.v1.Telemetry;
 import io.twinloop.stream.deadletter.DeadLetters;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import io.twinloop.stream.decode.Inbound;
 import java.time.Duration;
@@ -87,7 +87,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
             onControl(record, control, state);
         } else if (state == null && finished.get(sessionId) != null) {
             if (!(inbound.message() instanceof Telemetry)) {
-                reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "session '" + sessionId + "' has stopped"));
+                reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                        "session '" + sessionId + "' has stopped"));
             }
         } else if (state == null) {
             holdUntilStart(record);
@@ -104,7 +105,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         String sessionId = record.value().sessionId();
         if (control.hasStart()) {
             if (state != null) {
-                reject(record, Rejection.of(Reason.INVALID_CONTROL, "session '" + sessionId + "' already started"));
+                reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL,
+                        "session '" + sessionId + "' already started"));
                 return;
             }
             finished.delete(sessionId);
@@ -114,11 +116,13 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
             return;
         }
         if (state == null) {
-            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "stop for no running session '" + sessionId + "'"));
+            reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                    "stop for no running session '" + sessionId + "'"));
             return;
         }
         if (state.stopRequested()) {
-            reject(record, Rejection.of(Reason.INVALID_CONTROL, "session '" + sessionId + "' already stopping"));
+            reject(record, Rejection.of(DeadLetterReason.INVALID_CONTROL,
+                    "session '" + sessionId + "' already stopping"));
             return;
         }
         SessionState stopping = state.stop(control.getStop().getLastFrameIndex(), context.currentSystemTimeMs());
@@ -131,7 +135,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
 
     private void onFrame(Record<String, Inbound<?>> record, StimulusFrame frame, SessionState state) {
         if (frame.getWidth() != state.start().getWidth() || frame.getHeight() != state.start().getHeight()) {
-            reject(record, Rejection.of(Reason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + " is "
+            reject(record, Rejection.of(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + " is "
                     + frame.getWidth() + "x" + frame.getHeight() + ", the session declared "
                     + state.start().getWidth() + "x" + state.start().getHeight()));
             return;
@@ -155,7 +159,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
 
     private void onTelemetry(Record<String, Inbound<?>> record, Telemetry telemetry, SessionState state) {
         if (state.start().getIsVirtual()) {
-            reject(record, Rejection.of(Reason.TELEMETRY_FOR_VIRTUAL_SESSION,
+            reject(record, Rejection.of(DeadLetterReason.TELEMETRY_FOR_VIRTUAL_SESSION,
                     "virtual sessions align no telemetry"));
             return;
         }
@@ -197,7 +201,7 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         String sessionId = record.value().sessionId();
         byte[] held = early.get(sessionId);
         if (EarlyRecords.decode(held).size() >= MAX_EARLY_RECORDS) {
-            reject(record, Rejection.of(Reason.UNKNOWN_SESSION, "no running session '" + sessionId + "' and "
+            reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION, "no running session '" + sessionId + "' and "
                     + MAX_EARLY_RECORDS + " of its records already wait for a start"));
             return;
         }
@@ -229,7 +233,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         for (KeyValue<String, byte[]> kv : expired) {
             early.delete(kv.key);
             for (EarlyRecords.Early e : EarlyRecords.decode(kv.value)) {
-                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()), Rejection.of(Reason.UNKNOWN_SESSION,
+                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()),
+                        Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
                         "no running session '" + kv.key + "': no start arrived within " + START_GRACE));
             }
         }

@@ -1,7 +1,7 @@
 package io.twinloop.stream.session;
 
 import io.twinloop.proto.v1.SessionStart;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,18 +53,19 @@ public record SessionState(SessionStart start, long lastAccepted, List<Gap> gaps
     /** Why a frame with this index cannot be accepted, if it cannot. */
     public Optional<Rejection> admit(long index) {
         if (stopRequested() && index > stopIndex) {
-            return Optional.of(Rejection.of(Reason.UNKNOWN_SESSION,
+            return Optional.of(Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
                     "frame " + index + " after the session's stop at last frame " + stopIndex));
         }
         if (index == lastAccepted) {
-            return Optional.of(Rejection.of(Reason.DUPLICATE_FRAME, "frame " + index + " was already accepted"));
+            return Optional.of(Rejection.of(DeadLetterReason.DUPLICATE_FRAME,
+                    "frame " + index + " was already accepted"));
         }
         if (index < lastAccepted) {
             boolean neverAccepted = gaps.stream().anyMatch(g -> g.contains(index));
             return Optional.of(neverAccepted
-                    ? Rejection.of(Reason.OUT_OF_ORDER_FRAME,
+                    ? Rejection.of(DeadLetterReason.OUT_OF_ORDER_FRAME,
                             "frame " + index + " arrived after frame " + lastAccepted + " was accepted")
-                    : Rejection.of(Reason.DUPLICATE_FRAME, "frame " + index + " was already accepted"));
+                    : Rejection.of(DeadLetterReason.DUPLICATE_FRAME, "frame " + index + " was already accepted"));
         }
         return Optional.empty();
     }

@@ -3,7 +3,7 @@ package io.twinloop.stream.validate;
 import io.twinloop.proto.v1.SessionControl;
 import io.twinloop.proto.v1.SessionStart;
 import io.twinloop.proto.v1.Standardisation;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import java.util.Optional;
 
@@ -49,6 +49,6 @@ public final class ControlValidator implements Validator<SessionControl> {
     }
 
     private static Optional<Rejection> invalid(String detail) {
-        return Optional.of(Rejection.of(Reason.INVALID_CONTROL, detail));
+        return Optional.of(Rejection.of(DeadLetterReason.INVALID_CONTROL, detail));
     }
 }

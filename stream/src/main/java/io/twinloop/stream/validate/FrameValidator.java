@@ -2,7 +2,7 @@ package io.twinloop.stream.validate;
 
 import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.StimulusFrame;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -31,7 +31,7 @@ public final class FrameValidator implements Validator<StimulusFrame> {
         }
         long expected = (long) frame.getWidth() * frame.getHeight() * bytesPerPixel;
         if (frame.getPixels().size() != expected) {
-            return Optional.of(Rejection.of(Reason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": "
+            return Optional.of(Rejection.of(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": "
                     + frame.getPixels().size() + " pixel bytes, expected " + frame.getWidth() + "x"
                     + frame.getHeight() + "x" + bytesPerPixel + " = " + expected));
         }
@@ -53,6 +53,6 @@ public final class FrameValidator implements Validator<StimulusFrame> {
     }
 
     private static Optional<Rejection> invalid(String detail) {
-        return Optional.of(Rejection.of(Reason.INVALID_FRAME, detail));
+        return Optional.of(Rejection.of(DeadLetterReason.INVALID_FRAME, detail));
     }
 }

@@ -1,7 +1,7 @@
 package io.twinloop.stream.validate;
 
 import io.twinloop.proto.v1.Telemetry;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
 import java.util.Optional;
 
@@ -17,14 +17,14 @@ public final class TelemetryValidator implements Validator<Telemetry> {
                     telemetry.getEye().getPupilX(), telemetry.getEye().getPupilY(), telemetry.getEye().getPupilRadius());
             case TREADMILL -> finite("treadmill sample at " + telemetry.getTreadmill().getTimestampUs() + " us",
                     telemetry.getTreadmill().getVelocity());
-            default -> Optional.of(Rejection.of(Reason.UNDECODABLE, "neither eye nor treadmill sample"));
+            default -> Optional.of(Rejection.of(DeadLetterReason.UNDECODABLE, "neither eye nor treadmill sample"));
         };
     }
 
     private static Optional<Rejection> finite(String what, float... values) {
         for (float value : values) {
             if (!Float.isFinite(value)) {
-                return Optional.of(Rejection.of(Reason.NON_FINITE_TELEMETRY, what + " has value " + value));
+                return Optional.of(Rejection.of(DeadLetterReason.NON_FINITE_TELEMETRY, what + " has value " + value));
             }
         }
         return Optional.empty();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twinloop.proto.v1.SessionStart;
-import io.twinloop.stream.deadletter.Reason;
+import io.twinloop.proto.v1.DeadLetterReason;
 import org.junit.jupiter.api.Test;
 
 class SessionStateTest {
@@ -14,10 +14,10 @@ class SessionStateTest {
     @Test
     void tellsDuplicatesFromLateFrames() {
         SessionState state = fresh.accept(0).accept(1).accept(4);
-        assertEquals(Reason.DUPLICATE_FRAME, state.admit(4).orElseThrow().reason());
-        assertEquals(Reason.DUPLICATE_FRAME, state.admit(1).orElseThrow().reason());
-        assertEquals(Reason.OUT_OF_ORDER_FRAME, state.admit(2).orElseThrow().reason());
-        assertEquals(Reason.OUT_OF_ORDER_FRAME, state.admit(3).orElseThrow().reason());
+        assertEquals(DeadLetterReason.DUPLICATE_FRAME, state.admit(4).orElseThrow().reason());
+        assertEquals(DeadLetterReason.DUPLICATE_FRAME, state.admit(1).orElseThrow().reason());
+        assertEquals(DeadLetterReason.OUT_OF_ORDER_FRAME, state.admit(2).orElseThrow().reason());
+        assertEquals(DeadLetterReason.OUT_OF_ORDER_FRAME, state.admit(3).orElseThrow().reason());
         assertTrue(state.admit(5).isEmpty());
         assertTrue(state.admit(9).isEmpty());
     }
@@ -25,7 +25,7 @@ class SessionStateTest {
     @Test
     void framesBeforeTheFirstAcceptedOneAreLate() {
         SessionState state = fresh.accept(3);
-        assertEquals(Reason.OUT_OF_ORDER_FRAME, state.admit(0).orElseThrow().reason());
+        assertEquals(DeadLetterReason.OUT_OF_ORDER_FRAME, state.admit(0).orElseThrow().reason());
     }
 
     @Test
@@ -33,7 +33,7 @@ class SessionStateTest {
         SessionState stopping = fresh.accept(0).stop(2, 1234);
         assertFalse(stopping.complete());
         assertTrue(stopping.admit(1).isEmpty());
-        assertEquals(Reason.UNKNOWN_SESSION, stopping.admit(3).orElseThrow().reason());
+        assertEquals(DeadLetterReason.UNKNOWN_SESSION, stopping.admit(3).orElseThrow().reason());
         assertTrue(stopping.accept(1).accept(2).complete());
         assertTrue(fresh.stop(-1, 0).complete(), "a session without frames stops at once");
     }
@@ -45,7 +45,7 @@ class SessionStateTest {
             state = state.accept(2L * i + 1);
         }
         assertEquals(SessionState.MAX_GAPS, state.gaps().size());
-        assertEquals(Reason.OUT_OF_ORDER_FRAME, state.admit(2L * (2 * SessionState.MAX_GAPS - 1)).orElseThrow().reason());
+        assertEquals(DeadLetterReason.OUT_OF_ORDER_FRAME, state.admit(2L * (2 * SessionState.MAX_GAPS - 1)).orElseThrow().reason());
     }
 
     @Test

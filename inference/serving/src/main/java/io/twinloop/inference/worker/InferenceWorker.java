@@ -1,105 +1,163 @@
 package io.twinloop.inference.worker;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.proto.Topics;
-import io.twinloop.proto.WallClock;
 import io.twinloop.proto.v1.AlignedFrame;
-import io.twinloop.proto.v1.DeadLetter;
+import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
-import io.twinloop.proto.v1.Prediction;
-import io.twinloop.proto.v1.StimulusFrame;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Consumes aligned frames, steps the model for the sessions that are ready, and publishes exactly
- * one prediction per frame, in frame order per session.
+ * Consumes aligned frames, steps the model for the sessions that are ready, and publishes exactly one
+ * prediction per frame, in frame order per session.
  *
- * <p>Runs on its own thread (model steps block; nothing else shares this thread). Predictions go
- * out at once (linger 0); offsets are committed every 100 ms after the producer's flush
- * (at-least-once: a crash replays at most that much, and replayed frames are skipped by index).
+ * <p>Each record goes through four pieces: {@link InputDecoder} (bytes to a {@link ModelInput}, or a
+ * rejection), {@link SessionBook} with {@link BatchPlanner} (open, close, step, skip a replayed frame, or
+ * reject), {@link FrameStepper} (one model call per batch; a failing or non-finite frame fails alone) and
+ * {@link PredictionPublisher} (send with a callback). Any failure of one record becomes a dead letter with its
+ * reason; the worker goes on.
+ *
+ * <p>The poll loop is supervised: if it throws (a broker error, a bug), its clients are closed, fresh ones
+ * made by {@link WorkerClients}, and the loop restarted after a back-off (100 ms doubling to 30 s) while
+ * {@link #health()} says {@code DEGRADED}. Sessions' model state lives in the stepper and survives a restart.
+ *
+ * <p>Commits: every 100 ms, per partition the lowest offset whose output the broker has not acknowledged
+ * ({@link OffsetBook}): an input whose prediction failed to send is not committed, and the prediction is sent
+ * again on the next loop (at-least-once; a frame read again is recognised by its index and not stepped twice).
  */
 public final class InferenceWorker implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
-
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
-    private final SessionStepper stepper;
-    private final String modelId;
-    private final WorkerMetrics metrics;
-    private final Set<String> rejectedSessions = new HashSet<>();
-    /** Last frame index stepped per session: a frame seen again (a replayed poll) is not stepped twice. */
-    private final Map<String, Long> lastStepped = new HashMap<>();
-    private volatile boolean running = true;
-    private volatile boolean assigned;
-    private long lastCommitNanos = System.nanoTime();
     /** How often offsets are committed: not per poll, which would put a broker round trip before every step. */
     private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+    private static final long FIRST_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    /** Where the worker stands: {@code DEGRADED} while its loop restarts or outputs wait to be sent again. */
+    public enum State { UP, DEGRADED, DOWN }
+
+    public record Health(State state, String detail) {
+    }
+
+    private final WorkerClients clients;
+    private final SessionStepper stepper;
+    private final WorkerMetrics metrics;
+    private final SessionBook sessions;
+    private final FrameStepper frameStepper;
+    private final OffsetBook offsets = new OffsetBook();
+    private final PredictionPublisher publisher;
+    private final Object lock = new Object();
+    private volatile boolean running = true;
+    private volatile boolean assigned;
+    private volatile Consumer<String, byte[]> consumer;
+    private volatile String restartReason;
+    private volatile boolean stopped;
+    private long lastCommitNanos = System.nanoTime();
+    private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
 
     /**
-     * @param bootstrapServers Kafka
-     * @param groupId          consumer group of the inference workers
-     * @param stepper          the model, owned by this worker from now on
-     * @param modelId          the id of the served model; sessions asking for another are rejected
+     * @param clients  makes the Kafka clients, afresh at every (re)start of the poll loop
+     * @param stepper  the model, owned by this worker from now on
+     * @param modelId  the id of the served model; sessions asking for another are rejected
      */
+    public InferenceWorker(WorkerClients clients, SessionStepper stepper, String modelId, WorkerMetrics metrics) {
+        this.clients = clients;
+        this.stepper = stepper;
+        this.metrics = metrics;
+        this.sessions = new SessionBook(stepper, modelId);
+        this.frameStepper = new FrameStepper(stepper, metrics);
+        this.publisher = new PredictionPublisher(offsets, modelId, metrics);
+    }
+
+    /** A worker with real Kafka clients of consumer group {@code groupId}. */
     public InferenceWorker(String bootstrapServers, String groupId, SessionStepper stepper, String modelId,
                            WorkerMetrics metrics) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, "0",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
-                new StringSerializer(), new ByteArraySerializer());
-        this.stepper = stepper;
-        this.modelId = modelId;
-        this.metrics = metrics;
+        this(WorkerClients.kafka(bootstrapServers, groupId), stepper, modelId, metrics);
     }
 
     @Override
     public void run() {
         Thread.currentThread().setName("twinloop-inference");
+        long backoffMs = FIRST_BACKOFF_MS;
+        try {
+            while (running) {
+                try {
+                    if (pollLoop()) {
+                        backoffMs = FIRST_BACKOFF_MS;
+                    }
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                    restarting(e, backoffMs);
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a stack overflow, a native library's failure): the model's state may survive it,
+                    // and a worker that stops serves no one
+                    restarting(e, backoffMs);
+                }
+                if (running) {
+                    synchronized (lock) {
+                        try {
+                            lock.wait(backoffMs);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            running = false;
+                        }
+                    }
+                    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                }
+            }
+        } finally {
+            stepper.close();
+            stopped = true;
+        }
+    }
+
+    private void restarting(Throwable e, long backoffMs) {
+        restartReason = e.toString();
+        metrics.restarted();
+        LOG.error("inference worker loop failed; restarting in {} ms", backoffMs, e);
+    }
+
+    /**
+     * One run of the poll loop with fresh clients.
+     *
+     * @return whether it processed records before it ended (the back-off starts again from its first value)
+     */
+    private boolean pollLoop() {
+        boolean processed = false;
+        Consumer<String, byte[]> consumer = clients.consumer();
+        Producer<String, byte[]> producer = clients.producer();
+        this.consumer = consumer;
+        metrics.bindClients(consumer, producer);
+        publisher.use(producer);
         try {
             consumer.subscribe(List.of(Topics.ALIGNED), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commit();
+                    publisher.flush();
+                    commit(consumer, partitions);
+                    offsets.forget(partitions);
                 }
 
                 @Override
@@ -107,129 +165,155 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                     assigned = true;
                 }
             });
+            if (!running) {
+                return false;
+            }
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(20));
+                if (restartReason != null) {
+                    restartReason = null;
+                    LOG.info("inference worker loop running again");
+                }
+                publisher.retryFailed();
                 if (!records.isEmpty()) {
                     process(records);
+                    processed = true;
                 }
                 if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
-                    commit();
+                    commit(consumer, consumer.assignment());
                 }
             }
-            commit();
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("inference worker stopped", e);
-            throw e;
+            publisher.flush();
+            commit(consumer, consumer.assignment());
+            return processed;
         } finally {
-            consumer.close();
-            producer.close();
-            stepper.close();
+            this.consumer = null;
+            metrics.unbindClients();
+            closeQuietly(consumer::close);
+            closeQuietly(() -> producer.close(Duration.ofSeconds(5)));
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> records) {
+    private static void closeQuietly(Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.warn("closing a Kafka client failed: {}", e.toString());
+        }
+    }
+
+    /** Decode, plan, step and publish the records of one poll. Package-private for the unit tests. */
+    void process(ConsumerRecords<String, byte[]> records) {
         BatchPlanner planner = new BatchPlanner();
+        Map<ModelInput, ConsumerRecord<String, byte[]>> sources = new IdentityHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            try {
-                planner.add(ModelInput.parseFrom(record.value()));
-            } catch (InvalidProtocolBufferException e) {
-                reject(record.key(), "undecodable", "aligned record is not a ModelInput: " + e.getMessage(),
-                        record.value());
+            offsets.consumed(source(record), record.offset());
+            InputDecoder.Decoded decoded = InputDecoder.decode(record.key(), record.value());
+            if (decoded.accepted()) {
+                planner.add(decoded.input());
+                sources.put(decoded.input(), record);
+            } else {
+                reject(record, record.key(), decoded.rejection());
             }
         }
         while (!planner.isEmpty()) {
             StepRound round = planner.nextRound();
-            round.lifecycle().forEach(this::applyLifecycle);
-            step(round.frames());
+            for (ModelInput event : round.lifecycle()) {
+                ConsumerRecord<String, byte[]> record = sources.get(event);
+                try {
+                    Optional<Rejection> refused = sessions.apply(event);
+                    if (event.hasStart() && refused.isEmpty()) {
+                        metrics.sessionStarted(event.getSessionId());
+                    } else {
+                        metrics.sessionEnded(event.getSessionId());
+                    }
+                    refused.ifPresentOrElse(rejection -> reject(record, event.getSessionId(), rejection),
+                            () -> offsets.done(source(record), record.offset()));
+                } catch (RuntimeException e) {
+                    reject(record, event.getSessionId(), unexpected(e));
+                }
+            }
+            step(round.frames(), sources);
         }
+        metrics.openSessions(sessions.openSessions());
     }
 
-    private void applyLifecycle(ModelInput event) {
-        String session = event.getSessionId();
-        if (event.hasStart()) {
-            String wanted = event.getStart().getModelId();
-            if (!wanted.isEmpty() && !wanted.equals(modelId)) {
-                rejectedSessions.add(session);
-                reject(session, "unknown_model", "session asks for model '" + wanted
-                        + "', this worker serves '" + modelId + "'", event.toByteArray());
-                return;
-            }
-            rejectedSessions.remove(session);
-            lastStepped.remove(session);
-            stepper.open(session);
-            metrics.openSessions.incrementAndGet();
-        } else if (event.hasStop()) {
-            if (stepper.isOpen(session)) {
-                stepper.close(session);
-                metrics.openSessions.decrementAndGet();
-            }
-            rejectedSessions.remove(session);
-            lastStepped.remove(session);
-        }
-    }
-
-    private void step(List<ModelInput> frames) {
-        List<ModelInput> accepted = new ArrayList<>(frames.size());
-        List<FrameInput> inputs = new ArrayList<>(frames.size());
+    private void step(List<ModelInput> frames, Map<ModelInput, ConsumerRecord<String, byte[]>> sources) {
+        List<ModelInput> toStep = new ArrayList<>(frames.size());
         for (ModelInput input : frames) {
-            String session = input.getSessionId();
-            if (rejectedSessions.contains(session)) {
-                reject(session, "unknown_model", "frame of a session whose model is not served here",
-                        input.toByteArray());
-            } else if (!stepper.isOpen(session)) {
-                reject(session, "unknown_session", "frame of a session that was never started",
-                        input.toByteArray());
-            } else if (input.getFrame().getFrame().getFrameIndex() <= lastStepped.getOrDefault(session, -1L)) {
-                // the stream's exactly-once output can be re-read after a crash or an aborted
-                // transaction: the prediction for this frame was already published
-                metrics.replayedFramesSkipped.incrementAndGet();
+            ConsumerRecord<String, byte[]> record = sources.get(input);
+            SessionBook.Admission admission = sessions.admit(input);
+            if (admission instanceof SessionBook.Admission.Step) {
+                toStep.add(input);
+            } else if (admission instanceof SessionBook.Admission.Refused refused) {
+                reject(record, input.getSessionId(), refused.rejection());
             } else {
-                lastStepped.put(session, input.getFrame().getFrame().getFrameIndex());
-                accepted.add(input);
-                inputs.add(toFrameInput(input.getFrame()));
+                metrics.replayedFrameSkipped();
+                offsets.done(source(record), record.offset());
             }
         }
-        if (inputs.isEmpty()) {
+        if (toStep.isEmpty()) {
             return;
         }
-        long started = WallClock.nowMicros();
-        List<float[]> outputs = stepper.step(inputs);
-        long finished = WallClock.nowMicros();
-        metrics.recordStep(finished - started);
-        metrics.batches.incrementAndGet();
-        metrics.framesStepped.addAndGet(inputs.size());
-        for (int i = 0; i < accepted.size(); i++) {
-            AlignedFrame aligned = accepted.get(i).getFrame();
-            StimulusFrame frame = aligned.getFrame();
-            Prediction prediction = Prediction.newBuilder()
-                    .setSessionId(frame.getSessionId())
-                    .setFrameIndex(frame.getFrameIndex())
-                    .setFrameTimestampUs(frame.getTimestampUs())
-                    .setModelId(modelId)
-                    .addAllValues(floats(outputs.get(i)))
-                    .setPublishedAtUs(frame.getPublishedAtUs())
-                    .setAlignedAtUs(aligned.getAlignedAtUs())
-                    .setStepStartedAtUs(started)
-                    .setStepFinishedAtUs(finished)
-                    .setTelemetryHeld(aligned.getTelemetryHeld())
-                    .setBatchSize(inputs.size())
-                    .build();
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, frame.getSessionId(), prediction.toByteArray()));
-            metrics.predictionsSent.incrementAndGet();
+        List<FrameStepper.Stepped> results;
+        try {
+            results = frameStepper.step(toStep, sessions::isFresh);
+        } catch (RuntimeException e) {
+            toStep.forEach(input -> reject(sources.get(input), input.getSessionId(), unexpected(e)));
+            return;
+        }
+        for (FrameStepper.Stepped stepped : results) {
+            ModelInput input = stepped.input();
+            ConsumerRecord<String, byte[]> record = sources.get(input);
+            String session = input.getSessionId();
+            if (stepped.rates() != null) {
+                sessions.stepped(session, input.getFrame().getFrame().getFrameIndex());
+                metrics.frameStepped();
+                long publishedAt = input.getFrame().getFrame().getPublishedAtUs();
+                if (publishedAt > 0) {
+                    metrics.sessionStepped(session, stepped.startedUs() - publishedAt);
+                }
+                publisher.publish(stepped, source(record), record.offset());
+            } else {
+                if (stepped.rejection().reason() == DeadLetterReason.NON_FINITE_PREDICTION) {
+                    // its recurrent state holds the same non-finite values: every later step would too
+                    sessions.end(session, stepped.rejection().detail());
+                    metrics.sessionEnded(session);
+                }
+                reject(record, session, stepped.rejection());
+            }
         }
     }
 
-    /**
-     * Commits what was consumed once its predictions are acknowledged (flush first): at-least-once,
-     * and a replayed frame is recognised by its index and not stepped twice.
-     */
-    private void commit() {
-        producer.flush();
-        consumer.commitSync();
+    private void reject(ConsumerRecord<String, byte[]> record, String session, Rejection rejection) {
+        publisher.deadLetter(session == null || session.isEmpty() ? null : session, rejection, record.value(),
+                source(record), record.offset());
+    }
+
+    private static Rejection unexpected(RuntimeException e) {
+        LOG.error("unexpected failure on one aligned record", e);
+        return new Rejection(DeadLetterReason.WORKER_ERROR, e.toString());
+    }
+
+    private static TopicPartition source(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    /** Commits what is done of {@code partitions} (those this consumer holds), when it moved since last time. */
+    private void commit(Consumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
+        Set<TopicPartition> owned = Set.copyOf(partitions);
+        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        offsets.committable().forEach((partition, position) -> {
+            if (owned.contains(partition) && !position.equals(lastCommitted.get(partition))) {
+                positions.put(partition, position);
+            }
+        });
+        if (!positions.isEmpty()) {
+            consumer.commitSync(positions);
+            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(lastCommitted);
+            committed.putAll(positions);
+            lastCommitted = committed;
+        }
         lastCommitNanos = System.nanoTime();
     }
 
@@ -238,53 +322,37 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         return assigned;
     }
 
-    /** Decodes the frame's pixels to [0, 1] floats, row-major [height, width]. */
+    /** @return UP while it serves; DEGRADED while its loop restarts or outputs wait to be resent; DOWN once stopped */
+    public Health health() {
+        if (stopped) {
+            return new Health(State.DOWN, "inference worker stopped");
+        }
+        String reason = restartReason;
+        if (reason != null) {
+            return new Health(State.DEGRADED, "inference worker restarting after: " + reason);
+        }
+        int unsent = publisher.failedCount();
+        if (unsent > 0) {
+            return new Health(State.DEGRADED, unsent + " outputs failed to send and wait to be sent again");
+        }
+        return new Health(State.UP, "inference worker running");
+    }
+
+    /** Decodes the frame's pixels to [0, 1] floats, row-major [height, width] (session: the frame's). */
     public static FrameInput toFrameInput(AlignedFrame aligned) {
-        StimulusFrame frame = aligned.getFrame();
-        int n = frame.getWidth() * frame.getHeight();
-        float[] pixels = new float[n];
-        ByteBuffer bytes = frame.getPixels().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        switch (frame.getPixelFormat()) {
-            case GRAY8 -> {
-                for (int i = 0; i < n; i++) {
-                    pixels[i] = (bytes.get(i) & 0xff) / 255f;
-                }
-            }
-            case GRAY_F32 -> bytes.asFloatBuffer().get(pixels);
-            default -> throw new IllegalArgumentException("unsupported pixel format " + frame.getPixelFormat());
-        }
-        return new FrameInput(frame.getSessionId(), pixels, frame.getHeight(), frame.getWidth(),
-                new float[] {aligned.getPupilX(), aligned.getPupilY()},
-                new float[] {aligned.getPupilRadius(), aligned.getTreadmillVelocity()});
+        return FrameStepper.toFrameInput(aligned.getFrame().getSessionId(), aligned);
     }
-
-    private void reject(String session, String reason, String detail, byte[] original) {
-        metrics.rejected.incrementAndGet();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setSourceTopic(Topics.ALIGNED)
-                .setSessionId(session == null ? "" : session)
-                .setReason(reason)
-                .setDetail(detail)
-                .setOriginalValue(com.google.protobuf.ByteString.copyFrom(original))
-                .setRejectedAtUs(WallClock.nowMicros())
-                .build();
-        LOG.warn("rejected input of session {}: {} ({})", session, reason, detail);
-        producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, session, letter.toByteArray()));
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (float v : values) {
-            out.add(v);
-        }
-        return out;
-    }
-
 
     /** Stops the loop; the worker closes its clients and the model on its own thread. */
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        Consumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        synchronized (lock) {
+            lock.notifyAll();
+        }
     }
 }

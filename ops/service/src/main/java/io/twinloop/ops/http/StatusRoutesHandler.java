@@ -1,5 +1,6 @@
 package io.twinloop.ops.http;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,18 +16,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
- * Answers {@code GET /health} and {@code GET /metrics}. Both only read counters and flags, so they
- * are answered on the event loop without blocking.
+ * Answers {@code GET /health} and {@code GET /metrics} (a scrape of the service's Micrometer registry). Both
+ * only read counters and flags, so they are answered on the event loop without blocking.
  */
 final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final HealthCheck health;
-    private final List<MetricsSource> metrics;
+    /** Prometheus text exposition format 0.0.4, which every Prometheus scrapes. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    StatusRoutesHandler(HealthCheck health, List<MetricsSource> metrics) {
+    private final HealthCheck health;
+    private final PrometheusMeterRegistry metrics;
+
+    StatusRoutesHandler(HealthCheck health, PrometheusMeterRegistry metrics) {
         this.health = health;
         this.metrics = metrics;
     }
@@ -39,14 +42,12 @@ final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequ
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
         } else if (path.equals("/health")) {
             HealthCheck.Status status = health.status();
-            String body = "{\"status\":\"" + (status.healthy() ? "UP" : "DOWN") + "\",\"detail\":\""
+            String body = "{\"status\":\"" + status.state() + "\",\"detail\":\""
                     + status.detail().replace("\"", "'") + "\"}\n";
-            response = text(status.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    body, "application/json");
+            response = text(status.state() == HealthCheck.State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.OK, body, "application/json");
         } else if (path.equals("/metrics")) {
-            PrometheusWriter out = new PrometheusWriter();
-            metrics.forEach(source -> source.writeTo(out));
-            response = text(HttpResponseStatus.OK, out.toString(), "text/plain; version=0.0.4; charset=utf-8");
+            response = text(HttpResponseStatus.OK, metrics.scrape(PROMETHEUS_TEXT), PROMETHEUS_TEXT);
         } else {
             response = text(HttpResponseStatus.NOT_FOUND, "not found: try /health or /metrics\n", "text/plain");
         }

@@ -1,5 +1,6 @@
 package io.twinloop.ops.http;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 
 /** The service's HTTP port: {@code /health} and {@code /metrics} (Prometheus text format). */
 public final class StatusServer implements AutoCloseable {
@@ -29,7 +29,7 @@ public final class StatusServer implements AutoCloseable {
      * @param host where to listen, e.g. 127.0.0.1
      * @param port the port, or 0 for any free one
      */
-    public static StatusServer start(String host, int port, HealthCheck health, List<MetricsSource> metrics)
+    public static StatusServer start(String host, int port, HealthCheck health, PrometheusMeterRegistry metrics)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Channel channel = new ServerBootstrap()

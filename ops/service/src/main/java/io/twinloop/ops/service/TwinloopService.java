@@ -1,5 +1,16 @@
 package io.twinloop.ops.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.twinloop.inference.model.numerics.ComputeEnvironment;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.worker.InferenceWorker;
@@ -29,11 +40,16 @@ public final class TwinloopService implements AutoCloseable {
     private final Thread workerThread;
     private final StatusServer status;
     private final WorkerMetrics workerMetrics;
+    private final PrometheusMeterRegistry registry;
+    private final List<MeterBinder> binders;
     /** why the model's numbers cannot be trusted (its numerics self-check failed), or null */
     private final AtomicReference<String> distrusted;
 
     private TwinloopService(KafkaStreams streams, InferenceWorker worker, Thread workerThread, StatusServer status,
-                            WorkerMetrics workerMetrics, AtomicReference<String> distrusted) {
+                            WorkerMetrics workerMetrics, PrometheusMeterRegistry registry, List<MeterBinder> binders,
+                            AtomicReference<String> distrusted) {
+        this.registry = registry;
+        this.binders = binders;
         this.distrusted = distrusted;
         this.streams = streams;
         this.worker = worker;
@@ -57,7 +73,14 @@ public final class TwinloopService implements AutoCloseable {
         LOG.info("{}", ComputeEnvironment.current().describe());
 
         warmUp(stepper);
-        WorkerMetrics metrics = new WorkerMetrics();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<MeterBinder> binders = List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
+                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(),
+                new KafkaStreamsMetrics(streams));
+        binders.forEach(binder -> binder.bindTo(registry));
+        Gauge.builder("twinloop.stream.running", streams, s -> s.state().isRunningOrRebalancing() ? 1 : 0)
+                .description("1 when the Kafka Streams stage is running.").register(registry);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
         InferenceWorker worker = new InferenceWorker(options.bootstrapServers(),
                 options.applicationId() + "-inference", stepper, modelId, metrics);
         Thread thread = new Thread(worker, "twinloop-inference");
@@ -67,21 +90,24 @@ public final class TwinloopService implements AutoCloseable {
         AtomicReference<String> distrusted = new AtomicReference<>();
         HealthCheck health = () -> {
             if (distrusted.get() != null) {
-                return new HealthCheck.Status(false, distrusted.get());
+                return new HealthCheck.Status(HealthCheck.State.DOWN, distrusted.get());
             }
             if (!streams.state().isRunningOrRebalancing()) {
                 return new HealthCheck.Status(false, "stream stage is " + streams.state());
             }
-            if (!thread.isAlive()) {
-                return new HealthCheck.Status(false, "inference worker stopped");
-            }
-            return new HealthCheck.Status(true, "stream " + streams.state() + ", inference worker running");
+            InferenceWorker.Health inference = thread.isAlive() ? worker.health()
+                    : new InferenceWorker.Health(InferenceWorker.State.DOWN, "inference worker stopped");
+            return switch (inference.state()) {
+                case UP -> new HealthCheck.Status(HealthCheck.State.UP,
+                        "stream " + streams.state() + ", " + inference.detail());
+                case DEGRADED -> new HealthCheck.Status(HealthCheck.State.DEGRADED, inference.detail());
+                case DOWN -> new HealthCheck.Status(HealthCheck.State.DOWN, inference.detail());
+            };
         };
-        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health,
-                List.of(new ServiceMetrics(metrics, streams)));
+        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health, registry);
         LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
                 options.bootstrapServers(), options.httpHost(), status.port());
-        return new TwinloopService(streams, worker, thread, status, metrics, distrusted);
+        return new TwinloopService(streams, worker, thread, status, metrics, registry, binders, distrusted);
     }
 
     /**
@@ -136,6 +162,11 @@ public final class TwinloopService implements AutoCloseable {
         return status.port();
     }
 
+    /** @return the registry behind {@code /metrics} */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
     public WorkerMetrics workerMetrics() {
         return workerMetrics;
     }
@@ -146,5 +177,15 @@ public final class TwinloopService implements AutoCloseable {
         worker.close();
         workerThread.join(10_000);
         streams.close(Duration.ofSeconds(10));
+        for (MeterBinder binder : binders) {
+            if (binder instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing metrics {} failed: {}", binder, e.toString());
+                }
+            }
+        }
+        registry.close();
     }
 }

@@ -211,4 +211,68 @@ class PipelineIntegrationTest {
             assertTrue(!letter.getDetail().isBlank(), "every dead letter says why: " + letter);
         }
     }
+
+    /**
+     * The records that used to end the worker's thread (issue 18): a frame whose body has no session id, a null
+     * value and a non-protobuf value on the aligned topic. The worker dead-letters what it cannot use, stays UP,
+     * and a session started afterwards gets every prediction.
+     */
+    @Test
+    void recordsThatUsedToStopTheWorkerNoLongerDo() throws Exception {
+        String s = "it-anonymous";
+        producer.send(RigRecords.start(s, MODEL));
+        telemetry(s, 0, 100_000);
+        ProducerRecord<String, byte[]> framed = RigRecords.frame(s, 0, WIDTH, 5);
+        byte[] anonymous = io.twinloop.proto.v1.StimulusFrame.parseFrom(framed.value()).toBuilder()
+                .clearSessionId().build().toByteArray();
+        producer.send(new ProducerRecord<>(Topics.FRAMES, s, anonymous));
+        producer.send(new ProducerRecord<>(Topics.ALIGNED, "it-null", null));
+        producer.send(new ProducerRecord<>(Topics.ALIGNED, "it-garbage", new byte[] {1, 2, 3, (byte) 0xff}));
+        producer.send(RigRecords.stop(s, 0));
+
+        String after = "it-after";
+        int frames = 5;
+        producer.send(RigRecords.start(after, MODEL));
+        for (int i = 0; i < frames; i++) {
+            telemetry(after, i * FRAME_US - (i * FRAME_US) % 10_000, i * FRAME_US + 20_000);
+            producer.send(RigRecords.frame(after, i, WIDTH, 7));
+        }
+        telemetry(after, frames * FRAME_US - (frames * FRAME_US) % 10_000, frames * FRAME_US + 100_000);
+        producer.send(RigRecords.stop(after, frames - 1));
+        producer.flush();
+
+        Map<String, List<Prediction>> predicted = predictions(Set.of(s, after), frames + 1);
+        assertEquals(List.of(0L), predicted.get(s).stream().map(Prediction::getFrameIndex).toList(),
+                "the frame without a session id in its body takes its key's");
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L),
+                predicted.get(after).stream().map(Prediction::getFrameIndex).toList());
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(kafka.bootstrapServers(),
+                Topics.DEAD_LETTER, r -> r.stream().filter(x -> "it-garbage".equals(x.key())
+                        || "it-null".equals(x.key())).count() >= 2, WAIT);
+        for (ConsumerRecord<String, byte[]> r : letters) {
+            if ("it-garbage".equals(r.key()) || "it-null".equals(r.key())) {
+                DeadLetter letter = DeadLetter.parseFrom(r.value());
+                assertEquals(io.twinloop.proto.v1.DeadLetterReason.UNDECODABLE, letter.getReasonCode());
+                assertEquals("undecodable", letter.getReason());
+                assertEquals(Topics.ALIGNED, letter.getSourceTopic());
+                assertTrue(io.twinloop.proto.DeadLetters.isDeadLetter(r.headers()), "the twinloop.dlq header");
+            }
+        }
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + service.httpPort() + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"UP\""), health.body());
+
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String expected : List.of("twinloop_worker_dead_letters_total{reason=\"undecodable\"}",
+                "twinloop_predictions_total", "twinloop_model_step_seconds_count", "jvm_memory_used_bytes",
+                "kafka_consumer_", "kafka_producer_", "kafka_stream_")) {
+            assertTrue(metrics.contains(expected), expected + " in /metrics:\n" + metrics);
+        }
+        assertTrue(service.workerMetrics().deadLetters(io.twinloop.proto.v1.DeadLetterReason.UNDECODABLE) >= 2);
+    }
 }
