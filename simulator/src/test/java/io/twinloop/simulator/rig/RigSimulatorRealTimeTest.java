@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Real-time pacing, stopping, and the Kafka sink (with a mock producer). */
+@org.junit.jupiter.api.Tag("slow") // wall-clock bounds: the -Pslow profile
 class RigSimulatorRealTimeTest {
 
     @Test

@@ -52,6 +52,7 @@ class StimulusDomainContractTest {
         assertFalse(Arrays.equals(a, b), kind + " ignores its seed");
     }
 
+    @org.junit.jupiter.api.Tag("slow") // a wall-clock bound: the -Pslow profile
     @ParameterizedTest
     @EnumSource(DomainKind.class)
     void rendersAFrameInWellUnderFiveMilliseconds(DomainKind kind) {

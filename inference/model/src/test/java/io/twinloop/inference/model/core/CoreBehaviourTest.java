@@ -149,6 +149,7 @@ class CoreBehaviourTest {
      * Prints the step time of the small core for 2 sessions, all streams (no assertion: the machine is
      * shared). With one intra-op thread: on a loaded machine libtorch's thread pool costs 10-20x.
      */
+    @org.junit.jupiter.api.Tag("slow") // prints a timing: the -Pslow profile
     @Test
     void smallCoreStepTime() {
         int threads = JniUtils.getNumThreads();
