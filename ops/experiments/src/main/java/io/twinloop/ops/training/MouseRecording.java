@@ -1,7 +1,7 @@
 package io.twinloop.ops.training;
 
 import io.twinloop.inference.training.data.SensoriumLayout;
-import io.twinloop.simulator.recording.SensoriumReader;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.twinloop.inference.training.data;
 
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,9 +63,9 @@ public final class FnnTrainingLayout implements TrialSource {
     public int frames(String trial) throws IOException {
         Path samples = file("samples", trial);
         if (Files.isRegularFile(samples)) {
-            return (int) NpyRows.open(samples).readAll().asDoubles()[0];
+            return (int) NpyFile.open(samples).readAll().asDoubles()[0];
         }
-        return Math.toIntExact(NpyRows.open(file("units", trial)).rows());
+        return Math.toIntExact(NpyFile.open(file("units", trial)).rows());
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class FnnTrainingLayout implements TrialSource {
         String trial = request.trial();
         int start = request.start();
         int length = request.length();
-        NpyRows stimulusFile = NpyRows.open(file("stimuli", trial));
+        NpyFile stimulusFile = NpyFile.open(file("stimuli", trial));
         if (!stimulusFile.dtype().equals("u1")) {
             throw new IOException(stimulusFile.path() + ": stimuli must be uint8 (as fnn requires), found " + stimulusFile.dtype());
         }
@@ -95,12 +96,12 @@ public final class FnnTrainingLayout implements TrialSource {
     }
 
     private float[] rows(String item, String trial, int start, int length) throws IOException {
-        return NpyRows.open(file(item, trial)).read(start, length).asFloats();
+        return NpyFile.open(file(item, trial)).read(start, length).asFloats();
     }
 
     private boolean isTraining(String trial) throws IOException {
         Path flag = file("training", trial);
-        return !Files.isRegularFile(flag) || NpyRows.open(flag).readAll().asDoubles()[0] != 0;
+        return !Files.isRegularFile(flag) || NpyFile.open(flag).readAll().asDoubles()[0] != 0;
     }
 
     private Path file(String item, String trial) {
