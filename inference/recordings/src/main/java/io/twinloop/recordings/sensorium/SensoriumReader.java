@@ -99,7 +99,8 @@ public final class SensoriumReader {
         }
         NpyArray video = Npy.read(layout.video(trial));
         if (video.shape().length != 3) {
-            throw new IOException(layout.video(trial) + ": expected [H, W, T], found " + Arrays.toString(video.shape()));
+            throw new IOException(layout.video(trial) + ": expected [H, W, T], found "
+                    + Arrays.toString(video.shape()));
         }
         int stored = Math.toIntExact(video.shape()[2]);
         double[] first = firstPixel(video, stored);

@@ -56,7 +56,8 @@ public final class SensoriumLayout implements TrialSource {
         SensoriumLayout layout = new SensoriumLayout(root);
         String[] tiers = layout.reader.hasTiers() ? layout.reader.tiers() : null;
         for (int trial : layout.reader.trials()) {
-            String tier = tiers == null ? "train" : SensoriumReader.tierOf(tiers, trial, layout.reader.layout().tiers());
+            String tier = tiers == null ? "train"
+                    : SensoriumReader.tierOf(tiers, trial, layout.reader.layout().tiers());
             if (tier.equals("train")) {
                 layout.training.add(Integer.toString(trial));
             } else if (tier.equals("oracle")) {
