@@ -36,7 +36,8 @@ import java.util.function.BooleanSupplier;
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--recording", required = true, paramLabel = "DIR",
-            description = "a mouse's recording (Sensorium 2023 layout, e.g. from simulate); repeat for a cohort")
+            description = "a mouse's recording (Sensorium 2023 layout, as released or from simulate), or a dataset root"
+                    + " whose folders are mice (a cohort); repeat for a cohort")
     List<Path> recordings;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
@@ -73,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.configureThreads();
         List<MouseRecording> mice = new ArrayList<>();
-        for (Path recording : recordings) {
+        for (Path recording : MouseRecording.mouseFolders(recordings)) {
             String name = recording.toAbsolutePath().normalize().getFileName().toString();
             boolean taken = mice.stream().anyMatch(m -> m.name().equals(name));
             mice.add(MouseRecording.open(recording, taken ? name + "-" + mice.size() : name));

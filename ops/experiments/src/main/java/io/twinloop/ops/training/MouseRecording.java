@@ -55,6 +55,27 @@ public record MouseRecording(String name, Path root, SensoriumLayout trials, int
         return sums;
     }
 
+    /**
+     * @param recordings mouse folders, or dataset roots whose sub-folders are mouse folders (as the Sensorium 2023
+     *                   release unpacks: one folder per mouse)
+     * @return the mouse folders, a root's in name order
+     */
+    public static List<Path> mouseFolders(List<Path> recordings) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path recording : recordings) {
+            if (Files.isDirectory(recording.resolve("data")) || !Files.isDirectory(recording)) {
+                out.add(recording);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> children = Files.list(recording)) {
+                List<Path> mice = children.filter(c -> Files.isDirectory(c.resolve("data").resolve("responses")))
+                        .sorted().toList();
+                out.addAll(mice.isEmpty() ? List.of(recording) : mice);
+            }
+        }
+        return out;
+    }
+
     public static MouseRecording open(Path root) throws IOException {
         return open(root, root.toAbsolutePath().normalize().getFileName().toString());
     }
