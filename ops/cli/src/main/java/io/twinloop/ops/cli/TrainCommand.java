@@ -109,9 +109,14 @@ public final class TrainCommand implements Callable<Integer> {
                 written.add(file);
                 if (!scoreTier.equals("none")) {
                     ObjectNode scores = summary.withObject("/cc_norm").putObject(mouse.name());
-                    for (HeldOutEvaluation.DomainScores s : new HeldOutEvaluation(options.burnin)
-                            .score(model, mouse, scoreTier, manager)) {
+                    List<HeldOutEvaluation.DomainScores> byDomain = new HeldOutEvaluation(options.burnin)
+                            .score(model, mouse, scoreTier, manager);
+                    for (HeldOutEvaluation.DomainScores s : byDomain) {
                         scores.put(s.domain(), round(s.ccNorm()));
+                    }
+                    if (byDomain.isEmpty()) {
+                        scores.put("none", "the " + scoreTier + " responses are all zero (withheld, as in a released"
+                                + " Sensorium test tier): score another tier with --score-tier");
                     }
                 }
             }
