@@ -106,6 +106,22 @@ def main():
                 per_frame_statistics=False,
                 trials=[("train", 0, 12), ("train", 1, 11), ("none", 2, 12),
                         ("oracle", 3, 12), ("oracle", 3, 12)])
+    write_expected_pooling(os.path.join(here, "mouse-new"), os.path.join(here, "mouse-new-pooled-statistics.json"))
+
+
+def write_expected_pooling(root, out):
+    """Per-channel statistics pooled from the per-frame ones (mean of means; sqrt(mean(std^2 + mean^2) - mean^2)),
+    computed here with NumPy so that the Java reader is checked against an independent computation."""
+    import json
+    expected = {}
+    for item in ("pupil_center", "behavior", "responses"):
+        folder = os.path.join(root, "meta", "statistics", item, "all")
+        mean_t, std_t = np.load(os.path.join(folder, "mean.npy")), np.load(os.path.join(folder, "std.npy"))
+        mean = np.nanmean(mean_t, axis=-1)
+        std = np.sqrt(np.nanmean(std_t ** 2 + mean_t ** 2, axis=-1) - mean ** 2)
+        expected[item] = {"mean": mean.tolist(), "std": std.tolist()}
+    with open(out, "w") as f:
+        json.dump(expected, f, indent=1)
 
 
 if __name__ == "__main__":

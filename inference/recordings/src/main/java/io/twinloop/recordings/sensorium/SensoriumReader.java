@@ -215,44 +215,38 @@ public final class SensoriumReader {
         if (!statistic.equals("mean") && !statistic.equals("std")) {
             throw new IOException(file + ": only mean and std are pooled over frames, not " + statistic);
         }
-        double[] mean = pooledMeans(Npy.read(layout.statistic(field, "mean")), channels, file);
+        double[] perFrameMean = Npy.read(layout.statistic(field, "mean")).asDoubles();
+        if (perFrameMean.length != size) {
+            throw new IOException(file + ": mean and " + statistic + " of different shapes");
+        }
+        double[] mean = pooled(perFrameMean, perFrameMean, channels, (m, s) -> m);
         if (statistic.equals("mean")) {
             return mean;
         }
-        double[] perFrameMean = Npy.read(layout.statistic(field, "mean")).asDoubles();
-        double[] perFrameStd = array.asDoubles();
-        int perChannel = Math.toIntExact(size / channels);
+        double[] second = pooled(perFrameMean, array.asDoubles(), channels, (m, s) -> s * s + m * m);
         double[] out = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double second = 0;
-            int n = 0;
-            for (int t = 0; t < perChannel; t++) {
-                double m = perFrameMean[c * perChannel + t];
-                double s = perFrameStd[c * perChannel + t];
-                if (Double.isFinite(m) && Double.isFinite(s)) {
-                    second += s * s + m * m;
-                    n++;
-                }
-            }
-            out[c] = n == 0 ? Double.NaN : Math.sqrt(Math.max(0, second / n - mean[c] * mean[c]));
+            out[c] = Math.sqrt(Math.max(0, second[c] - mean[c] * mean[c]));
         }
         return out;
     }
 
-    private static double[] pooledMeans(NpyArray means, int channels, Path file) throws IOException {
-        if (means.size() % channels != 0) {
-            throw new IOException(file + ": mean and std of different shapes");
-        }
-        double[] values = means.asDoubles();
-        int perChannel = values.length / channels;
+    /**
+     * @param means [C, frames] per-frame means; @param stds the same shape, per-frame stds
+     * @return per channel, the average over frames of {@code term(mean, std)}, frames with a NaN left out
+     */
+    private static double[] pooled(double[] means, double[] stds, int channels,
+                                   java.util.function.DoubleBinaryOperator term) {
+        int perChannel = means.length / channels;
         double[] out = new double[channels];
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             int n = 0;
             for (int t = 0; t < perChannel; t++) {
-                double v = values[c * perChannel + t];
-                if (Double.isFinite(v)) {
-                    sum += v;
+                double m = means[c * perChannel + t];
+                double s = stds[c * perChannel + t];
+                if (Double.isFinite(m) && Double.isFinite(s)) {
+                    sum += term.applyAsDouble(m, s);
                     n++;
                 }
             }

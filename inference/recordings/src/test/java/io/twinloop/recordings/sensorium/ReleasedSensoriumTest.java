@@ -85,4 +85,22 @@ class ReleasedSensoriumTest {
         assertEquals(6, perFrame.statistic("responses", "std", 6).length);
         assertEquals(null, perFrame.statistic("behavior", "mean-absent", 2));
     }
+
+    @Test
+    void poolsPerFrameStatisticsAsNumPyDoes() throws Exception {
+        SensoriumReader reader = new SensoriumReader(mouse("mouse-new"));
+        com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(mouse("mouse-new-pooled-statistics.json").toFile());
+        for (String field : List.of("pupil_center", "behavior", "responses")) {
+            for (String statistic : List.of("mean", "std")) {
+                com.fasterxml.jackson.databind.JsonNode values = expected.get(field).get(statistic);
+                double[] pooled = reader.statistic(field, statistic, values.size());
+                for (int c = 0; c < values.size(); c++) {
+                    // float64 on both sides; only the order of summation differs
+                    assertEquals(values.get(c).asDouble(), pooled[c], 1e-9 * Math.max(1, Math.abs(pooled[c])),
+                            field + " " + statistic + " " + c);
+                }
+            }
+        }
+    }
 }
