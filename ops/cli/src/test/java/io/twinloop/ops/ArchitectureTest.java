@@ -35,6 +35,7 @@ class ArchitectureTest {
     void modulesDependOnlyDownwards() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("proto").definedBy("io.twinloop.proto..")
+                .layer("recordings").definedBy("io.twinloop.recordings..")
                 .layer("stream").definedBy("io.twinloop.stream..")
                 .layer("simulator").definedBy("io.twinloop.simulator..")
                 .layer("model").definedBy("io.twinloop.inference.model..", "io.twinloop.inference.checkpoint..",
@@ -58,6 +59,8 @@ class ArchitectureTest {
                 .whereLayer("model").mayOnlyBeAccessedByLayers("training", "serving", "service", "experiments", "cli")
                 .whereLayer("stream").mayOnlyBeAccessedByLayers("service", "cli")
                 .whereLayer("simulator").mayOnlyBeAccessedByLayers("evaluation", "experiments", "closedloop", "cli")
+                .whereLayer("recordings").mayOnlyBeAccessedByLayers("model", "training", "serving", "service",
+                        "simulator", "evaluation", "experiments", "closedloop", "cli")
                 .check(classes);
     }
 
@@ -67,6 +70,15 @@ class ArchitectureTest {
                         "io.twinloop.inference.session..", "io.twinloop.inference.torchscript..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.knowm.xchart..",
                         "me.tongfei.progressbar..")
+                .check(classes);
+    }
+
+    @Test
+    void theRecordingsKnowNoOtherModule() {
+        noClasses().that().resideInAPackage("io.twinloop.recordings..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.twinloop.proto..", "io.twinloop.stream..",
+                        "io.twinloop.inference..", "io.twinloop.simulator..", "io.twinloop.ops..",
+                        "org.apache.kafka..", "ai.djl..")
                 .check(classes);
     }
 

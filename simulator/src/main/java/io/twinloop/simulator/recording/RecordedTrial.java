@@ -1,5 +1,6 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.RecordingLayout;
 /**
  * One trial of a recording: what was shown, what the animal did, how the neurons responded.
  *

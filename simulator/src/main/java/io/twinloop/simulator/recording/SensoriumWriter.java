@@ -1,7 +1,8 @@
 package io.twinloop.simulator.recording;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.sensorium.RecordingLayout;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +29,9 @@ public final class SensoriumWriter {
         Npy.write(layout.video(trial), NpyArray.ofFloats(
                 SensoriumVideo.fromFrames(recorded.frames(), recorded.height(), recorded.width()),
                 SensoriumVideo.HEIGHT, SensoriumVideo.WIDTH, t));
-        Npy.write(layout.responses(trial), NpyRows.of(recorded.responses()));
-        Npy.write(layout.behavior(trial), NpyRows.of(recorded.atFrames().behaviorRows()));
-        Npy.write(layout.pupilCenter(trial), NpyRows.of(recorded.atFrames().pupilCenterRows()));
+        Npy.write(layout.responses(trial), NpyArray.ofRows(recorded.responses()));
+        Npy.write(layout.behavior(trial), NpyArray.ofRows(recorded.atFrames().behaviorRows()));
+        Npy.write(layout.pupilCenter(trial), NpyArray.ofRows(recorded.atFrames().pupilCenterRows()));
 
         byte[] pixels = new byte[t * recorded.height() * recorded.width()];
         for (int f = 0; f < t; f++) {
@@ -38,18 +39,18 @@ public final class SensoriumWriter {
                     recorded.height() * recorded.width());
         }
         Npy.write(layout.frames(trial), NpyArray.ofBytes(pixels, t, recorded.height(), recorded.width()));
-        Npy.write(layout.eye(trial), NpyRows.of(recorded.behaviour().eye()));
-        Npy.write(layout.treadmill(trial), NpyRows.of(recorded.behaviour().treadmill()));
+        Npy.write(layout.eye(trial), NpyArray.ofRows(recorded.behaviour().eye()));
+        Npy.write(layout.treadmill(trial), NpyArray.ofRows(recorded.behaviour().treadmill()));
         if (recorded.noiseless() != null) {
-            Npy.write(layout.noiseless(trial), NpyRows.of(recorded.noiseless()));
+            Npy.write(layout.noiseless(trial), NpyArray.ofRows(recorded.noiseless()));
         }
     }
 
     /** Writes the per-trial tables, in trial order. */
     public void writeTrialTable(List<String> tiers, long[] clipIds, List<String> domains) throws IOException {
-        UnicodeNpy.write(layout.tiers(), tiers.toArray(String[]::new));
+        Npy.writeStrings(layout.tiers(), tiers.toArray(String[]::new));
         Npy.write(layout.clipIds(), NpyArray.ofLongs(clipIds, clipIds.length));
-        UnicodeNpy.write(layout.domains(), domains.toArray(String[]::new));
+        Npy.writeStrings(layout.domains(), domains.toArray(String[]::new));
     }
 
     public void writeUnitIds(long[] unitIds) throws IOException {

@@ -1,5 +1,6 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.twinloop.simulator.mouse.CalciumIndicator;

@@ -1,5 +1,6 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.twinloop.simulator.recording;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.sensorium.RecordingLayout;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,23 +37,18 @@ public final class TwinloopExtrasReader {
     }
 
     public TrialBehaviour behaviour(int trial) throws IOException {
-        return new TrialBehaviour(NpyRows.doubles(Npy.read(layout.eye(trial)), "eye"),
-                NpyRows.doubles(Npy.read(layout.treadmill(trial)), "treadmill"));
+        return new TrialBehaviour(Npy.read(layout.eye(trial)).asDoubleRows("eye"),
+                Npy.read(layout.treadmill(trial)).asDoubleRows("treadmill"));
     }
 
     /** @return [unit][frame], or null if the recording has no noise-free responses */
     public float[][] noiseless(int trial) throws IOException {
         Path file = layout.noiseless(trial);
-        return Files.exists(file) ? NpyRows.floats(Npy.read(file), file.toString()) : null;
-    }
-
-    /** @return per trial, the clip shown; equal ids are repeats */
-    public long[] clipIds() throws IOException {
-        return NpyRows.longs(Npy.read(layout.clipIds()));
+        return Files.exists(file) ? Npy.read(file).asFloatRows(file.toString()) : null;
     }
 
     public String[] domains() throws IOException {
-        return UnicodeNpy.read(layout.domains());
+        return Npy.readStrings(layout.domains());
     }
 
     /** Frames of one trial at the resolution shown. */

@@ -1,5 +1,7 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.SensoriumVideoClip;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,12 +1,15 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.SensoriumVideoClip;
+import io.twinloop.recordings.sensorium.SensoriumReader;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.twinloop.proto.npy.Npy;
+import io.twinloop.recordings.npy.Npy;
 import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.MouseConfig;
 import java.nio.file.Files;
@@ -66,7 +69,7 @@ class SessionRecorderTest {
         }
         assertEquals(sum / 16, video.at(2, 3, 5), 1e-4);
 
-        long[] clips = extras.clipIds();
+        long[] clips = reader.clipIds();
         assertEquals(tiers.length, clips.length);
         Map<Long, List<Integer>> trialsByClip = new HashMap<>();
         for (int i = 0; i < clips.length; i++) {

@@ -1,5 +1,6 @@
 package io.twinloop.simulator.recording;
 
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,8 +2,8 @@ package io.twinloop.simulator.stimuli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

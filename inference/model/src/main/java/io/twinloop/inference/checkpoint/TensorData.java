@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.CheckpointException;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,7 +2,7 @@ package io.twinloop.inference.session;
 
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.perspective.Periphery;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.util.ArrayList;
 import java.util.List;

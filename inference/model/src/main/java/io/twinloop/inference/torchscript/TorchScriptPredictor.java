@@ -1,7 +1,7 @@
 package io.twinloop.inference.torchscript;
 
 import io.twinloop.inference.session.SessionStepper.FrameInput;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,7 +5,7 @@ import io.twinloop.inference.model.FnnReference;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.network.NetworkConfig;
 import io.twinloop.inference.model.perspective.Periphery;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

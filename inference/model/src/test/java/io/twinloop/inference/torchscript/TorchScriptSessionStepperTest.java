@@ -1,7 +1,7 @@
 package io.twinloop.inference.torchscript;
 
 import io.twinloop.inference.session.SessionStepper.FrameInput;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.io.IOException;
 import java.io.Reader;

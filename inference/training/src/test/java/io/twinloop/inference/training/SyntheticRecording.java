@@ -1,7 +1,7 @@
 package io.twinloop.inference.training;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.perspective.Periphery;
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.twinloop.ops.closedloop.mei.NaturalSegments;
 import io.twinloop.simulator.mouse.BehaviourAtFrame;
 import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.NeuronTuning;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

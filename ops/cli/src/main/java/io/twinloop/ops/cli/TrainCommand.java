@@ -36,7 +36,8 @@ import java.util.function.BooleanSupplier;
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--recording", required = true, paramLabel = "DIR",
-            description = "a mouse's recording (Sensorium 2023 layout, e.g. from simulate); repeat for a cohort")
+            description = "a mouse's recording (Sensorium 2023 layout, as released or from simulate), or a dataset root"
+                    + " whose folders are mice (a cohort); repeat for a cohort")
     List<Path> recordings;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
@@ -74,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
         options.configureThreads();
         options.checkNumerics("train");
         List<MouseRecording> mice = new ArrayList<>();
-        for (Path recording : recordings) {
+        for (Path recording : MouseRecording.mouseFolders(recordings)) {
             String name = recording.toAbsolutePath().normalize().getFileName().toString();
             boolean taken = mice.stream().anyMatch(m -> m.name().equals(name));
             mice.add(MouseRecording.open(recording, taken ? name + "-" + mice.size() : name));
@@ -109,9 +110,14 @@ public final class TrainCommand implements Callable<Integer> {
                 written.add(file);
                 if (!scoreTier.equals("none")) {
                     ObjectNode scores = summary.withObject("/cc_norm").putObject(mouse.name());
-                    for (HeldOutEvaluation.DomainScores s : new HeldOutEvaluation(options.burnin)
-                            .score(model, mouse, scoreTier, manager)) {
+                    List<HeldOutEvaluation.DomainScores> byDomain = new HeldOutEvaluation(options.burnin)
+                            .score(model, mouse, scoreTier, manager);
+                    for (HeldOutEvaluation.DomainScores s : byDomain) {
                         scores.put(s.domain(), round(s.ccNorm()));
+                    }
+                    if (byDomain.isEmpty()) {
+                        scores.put("none", "the " + scoreTier + " responses are all zero (withheld, as in a released"
+                                + " Sensorium test tier): score another tier with --score-tier");
                     }
                 }
             }

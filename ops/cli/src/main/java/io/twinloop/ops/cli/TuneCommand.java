@@ -7,7 +7,7 @@ import io.twinloop.ops.closedloop.tuning.TuningProtocol;
 import io.twinloop.ops.closedloop.tuning.TuningSettings;
 import io.twinloop.simulator.mouse.BehaviourAtFrame;
 import io.twinloop.simulator.mouse.GroundTruth;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import io.twinloop.simulator.stimuli.FrameGeometry;
 import io.twinloop.simulator.stimuli.TuningStimuli;
 import picocli.CommandLine;

@@ -14,9 +14,10 @@ import io.twinloop.ops.validation.NeuronScores;
 import io.twinloop.ops.validation.RecordedResponses;
 import io.twinloop.ops.validation.ReportInput;
 import io.twinloop.ops.validation.ValidationReport;
-import io.twinloop.proto.npy.Npy;
+import io.twinloop.recordings.npy.Npy;
 import io.twinloop.proto.v1.Standardisation;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 import io.twinloop.simulator.rig.KafkaRigSink;
 import me.tongfei.progressbar.ProgressBar;
@@ -46,6 +47,10 @@ public final class RecordingReplay {
             throws IOException {
         this.recording = recording;
         this.recorded = RecordedResponses.load(recording, tiers);
+        if (recorded.trials().isEmpty() && recorded.withheld() > 0) {
+            throw new IllegalArgumentException("the " + recorded.withheld() + " trials of tiers " + tiers + " in "
+                    + recording + " have all-zero responses (a released test tier): nothing to score; try --tiers oracle");
+        }
         if (recorded.trials().isEmpty()) {
             throw new IllegalArgumentException("no trials of tiers " + tiers + " in " + recording);
         }
@@ -85,6 +90,7 @@ public final class RecordingReplay {
                     + units() + ": give the checkpoint of this mouse");
         }
         TwinloopExtrasReader extras = new TwinloopExtrasReader(recording);
+        SensoriumReader reader = new SensoriumReader(recording);
         int trials = recorded.trials().size();
         int frames = recorded.responses()[0].length;
         PredictionGrid grid = new PredictionGrid(trials, frames, units());
@@ -95,14 +101,16 @@ public final class RecordingReplay {
              KafkaProducer<String, byte[]> producer = RigProducer.create(bootstrapServers)) {
             service.awaitRunning(Duration.ofSeconds(120));
             collector.start(Duration.ofSeconds(60));
-            RecordedTrialPublisher publisher = new RecordedTrialPublisher(new KafkaRigSink(producer), modelId, 30,
+            RecordedTrialPublisher publisher = new RecordedTrialPublisher(new KafkaRigSink(producer), modelId,
+                    ReplayedTrial.FRAME_RATE_HZ,
                     statistics(), realTime);
             try (ProgressBar bar = progress("replay: publish", trials)) {
                 for (int i = 0; i < trials; i++) {
                     int trial = recorded.trials().get(i);
                     String session = "replay-" + run + "-trial-" + trial;
                     grid.expect(session, i);
-                    sent += publisher.publish(session, extras.frames(trial), extras.behaviour(trial));
+                    ReplayedTrial inputs = ReplayedTrial.read(reader, extras, trial, frames);
+                    sent += publisher.publish(session, inputs.frames(), inputs.behaviour());
                     bar.step();
                 }
             }
@@ -137,7 +145,7 @@ public final class RecordingReplay {
         out.put("duplicated", grid.duplicates());
         if (grid.filled() < sent) {
             // a score over missing frames would be a silent wrong number: keep the predictions, no scores
-            Npy.write(reportDir.resolve(ValidationReport.PREDICTIONS), io.twinloop.proto.npy.NpyArray.ofFloats(
+            Npy.write(reportDir.resolve(ValidationReport.PREDICTIONS), io.twinloop.recordings.npy.NpyArray.ofFloats(
                     flatten(predictions), predictions.length, predictions[0].length, units()));
             out.put("error", "frames without predictions: no scores computed");
             return out.toString();
@@ -155,16 +163,23 @@ public final class RecordingReplay {
         return out.toString();
     }
 
-    /** The start message's standardisation: the recording's training-tier statistics. */
+    /**
+     * The start message's standardisation: the recording's training-tier statistics, per channel (statistics
+     * given per frame are pooled by the reader); none (mean 0, std 1) when the recording has none.
+     */
     private RecordedTrialPublisher.Statistics statistics() throws IOException {
-        RecordingLayout layout = new RecordingLayout(recording);
-        double[] behaviourMean = Npy.read(layout.statistic("behavior", "mean")).asDoubles();
-        double[] behaviourStd = Npy.read(layout.statistic("behavior", "std")).asDoubles();
-        double[] pupilMean = Npy.read(layout.statistic("pupil_center", "mean")).asDoubles();
-        double[] pupilStd = Npy.read(layout.statistic("pupil_center", "std")).asDoubles();
+        SensoriumReader reader = new SensoriumReader(recording);
+        double[] behaviourMean = orDefault(reader.statistic("behavior", "mean", 2), 0);
+        double[] behaviourStd = orDefault(reader.statistic("behavior", "std", 2), 1);
+        double[] pupilMean = orDefault(reader.statistic("pupil_center", "mean", 2), 0);
+        double[] pupilStd = orDefault(reader.statistic("pupil_center", "std", 2), 1);
         return new RecordedTrialPublisher.Statistics(standardisation(pupilMean[0], pupilStd[0]),
                 standardisation(pupilMean[1], pupilStd[1]), standardisation(behaviourMean[0], behaviourStd[0]),
                 standardisation(behaviourMean[1], behaviourStd[1]));
+    }
+
+    private static double[] orDefault(double[] values, double fallback) {
+        return values != null ? values : new double[] {fallback, fallback};
     }
 
     private static Standardisation standardisation(double mean, double std) {

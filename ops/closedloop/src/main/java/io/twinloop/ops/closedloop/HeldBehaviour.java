@@ -1,8 +1,8 @@
 package io.twinloop.ops.closedloop;
 
-import io.twinloop.proto.npy.Npy;
+import io.twinloop.recordings.npy.Npy;
 import io.twinloop.simulator.mouse.BehaviourAtFrame;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.twinloop.ops.validation;
 
-import io.twinloop.simulator.recording.SensoriumReader;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,34 +18,60 @@ import java.util.Set;
  * @param unitIds    per unit
  * @param responses  [trial][frame][unit] recorded
  * @param noiseless  [trial][frame][unit] noise-free expectation (synthetic recordings), or null
+ * @param withheld   trials of the tiers left out because their responses are all zero (Sensorium's released test
+ *                   tiers, whose responses were withheld)
  */
 public record RecordedResponses(List<Integer> trials, List<Long> clipIds, long[] unitIds, float[][][] responses,
-                                float[][][] noiseless) {
+                                float[][][] noiseless, int withheld) {
 
     /** Loads the trials of {@code tiers} (e.g. oracle and final_test_main, the repeated ones). */
     public static RecordedResponses load(Path recording, Set<String> tiers) throws IOException {
         SensoriumReader reader = new SensoriumReader(recording);
         TwinloopExtrasReader extras = new TwinloopExtrasReader(recording);
         String[] tierOf = reader.tiers();
-        long[] allClipIds = extras.clipIds();
+        long[] allClipIds = reader.clipIds();
         List<Integer> trials = new ArrayList<>();
         List<Long> clipIds = new ArrayList<>();
         List<float[][]> responses = new ArrayList<>();
         List<float[][]> noiseless = new ArrayList<>();
         boolean hasNoiseless = true;
+        int withheld = 0;
+        int frames = Integer.MAX_VALUE;
         for (int trial : reader.trials()) {
             if (!tiers.contains(tierOf[trial])) {
                 continue;
             }
+            float[][] recorded = reader.responses(trial);
+            if (allZero(recorded)) {
+                // Sensorium's released test tiers hold zeros where the responses were withheld: nothing to score
+                withheld++;
+                continue;
+            }
+            frames = Math.min(frames, recorded.length == 0 ? 0 : recorded[0].length);
             trials.add(trial);
             clipIds.add(allClipIds[trial]);
-            responses.add(transpose(reader.responses(trial)));
+            responses.add(transpose(recorded));
             float[][] expected = extras.noiseless(trial);
             hasNoiseless &= expected != null;
             noiseless.add(expected == null ? null : transpose(expected));
         }
-        return new RecordedResponses(trials, clipIds, reader.unitIds(), responses.toArray(float[][][]::new),
-                hasNoiseless ? noiseless.toArray(float[][][]::new) : null);
+        // Released trials differ in length (NaN padding cropped): score the frames every trial has.
+        int common = frames;
+        return new RecordedResponses(trials, clipIds, reader.unitIds(),
+                responses.stream().map(r -> Arrays.copyOf(r, common)).toArray(float[][][]::new),
+                hasNoiseless ? noiseless.stream().map(r -> Arrays.copyOf(r, common)).toArray(float[][][]::new) : null,
+                withheld);
+    }
+
+    private static boolean allZero(float[][] unitsByFrames) {
+        for (float[] unit : unitsByFrames) {
+            for (float v : unit) {
+                if (v != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The recorded trials paired with a twin's predictions of the same trials, grouped by clip. */

@@ -2,8 +2,8 @@ package io.twinloop.ops.validation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.twinloop.ops.validation;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twinloop.simulator.mouse.MouseConfig;
 import io.twinloop.simulator.recording.DomainClipSource;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import io.twinloop.simulator.recording.RecordingPlan;
 import io.twinloop.simulator.recording.SessionRecorder;
 import java.nio.file.Files;

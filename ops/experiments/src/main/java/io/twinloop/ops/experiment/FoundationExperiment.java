@@ -19,7 +19,7 @@ import io.twinloop.ops.training.TrainingRun;
 import io.twinloop.ops.training.TwinExport;
 import io.twinloop.simulator.mouse.GroundTruth;
 import io.twinloop.simulator.mouse.MouseConfig;
-import io.twinloop.simulator.recording.RecordingLayout;
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import io.twinloop.simulator.recording.RecordingPlan;
 import io.twinloop.simulator.recording.SessionRecorder;
 

@@ -1,8 +1,8 @@
 package io.twinloop.ops.experiment;
 
 import io.twinloop.ops.training.MouseRecording;
-import io.twinloop.simulator.recording.RecordingLayout;
-import io.twinloop.simulator.recording.SensoriumReader;
+import io.twinloop.recordings.sensorium.RecordingLayout;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 
 import java.io.IOException;

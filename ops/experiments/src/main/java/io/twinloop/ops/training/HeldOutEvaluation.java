@@ -8,7 +8,7 @@ import io.twinloop.inference.training.NetworkTrainingModel;
 import io.twinloop.inference.model.NoGrad;
 import io.twinloop.inference.training.data.Clip;
 import io.twinloop.inference.training.data.ClipRequest;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 import io.twinloop.ops.validation.Moments;
 import io.twinloop.ops.validation.NeuronScorer;
 import io.twinloop.ops.validation.NeuronScores;
@@ -16,7 +16,9 @@ import io.twinloop.ops.validation.RecordedResponses;
 import io.twinloop.ops.validation.RepeatedTrials;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 
+import io.twinloop.recordings.sensorium.RecordingLayout;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,13 +62,18 @@ public final class HeldOutEvaluation {
     public List<DomainScores> score(NetworkTrainingModel model, MouseRecording mouse, String tier,
                                     NDManager manager) throws IOException {
         RecordedResponses recorded = RecordedResponses.load(mouse.root(), Set.of(tier));
+        if (recorded.trials().isEmpty() && recorded.withheld() > 0) {
+            return List.of(); // a released Sensorium test tier: its responses are withheld (all zero)
+        }
         if (recorded.trials().isEmpty()) {
             throw new IllegalArgumentException(mouse.root() + " has no " + tier + " trials to score");
         }
-        float[][][] predicted = predict(model, mouse, recorded.trials(), manager);
-        String[] domainOf = new TwinloopExtrasReader(mouse.root()).domains();
+        float[][][] predicted = predict(model, mouse, recorded.trials(), recorded.responses()[0].length, manager);
+        // A released Sensorium folder names no stimulus domains: its trials are scored together only.
+        String[] domainOf = Files.isRegularFile(new RecordingLayout(mouse.root()).domains())
+                ? new TwinloopExtrasReader(mouse.root()).domains() : null;
         Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
-        for (int i = 0; i < recorded.trials().size(); i++) {
+        for (int i = 0; domainOf != null && i < recorded.trials().size(); i++) {
             byDomain.computeIfAbsent(domainOf[recorded.trials().get(i)], d -> new ArrayList<>()).add(i);
         }
         List<Integer> all = new ArrayList<>();
@@ -98,6 +105,12 @@ public final class HeldOutEvaluation {
     /** @return [trial][frame][unit] the model's predicted responses to the given trials of the recording */
     static float[][][] predict(NetworkTrainingModel model, MouseRecording mouse, List<Integer> trials,
                                NDManager manager) throws IOException {
+        return predict(model, mouse, trials, Integer.MAX_VALUE, manager);
+    }
+
+    /** @param maxFrames the frames predicted per trial at most (released trials differ in length) */
+    static float[][][] predict(NetworkTrainingModel model, MouseRecording mouse, List<Integer> trials, int maxFrames,
+                               NDManager manager) throws IOException {
         float[][][] out = new float[trials.size()][][];
         try (NDManager scope = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             Network network = Network.load(model.config(), StateDict.of(scope, model.tensors()));
@@ -106,7 +119,8 @@ public final class HeldOutEvaluation {
                 List<Clip> clips = new ArrayList<>();
                 for (int i = first; i < Math.min(trials.size(), first + BATCH); i++) {
                     String trial = String.valueOf(trials.get(i));
-                    clips.add(mouse.trials().read(new ClipRequest(trial, 0, mouse.trials().frames(trial))));
+                    int frames = Math.min(maxFrames, mouse.trials().frames(trial));
+                    clips.add(mouse.trials().read(new ClipRequest(trial, 0, frames)));
                 }
                 float[] rates = predictor.predict(stimuli(clips), rows(clips, Clip::perspectives),
                         rows(clips, Clip::modulations)).asFloats();

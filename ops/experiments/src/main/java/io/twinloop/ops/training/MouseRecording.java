@@ -1,7 +1,7 @@
 package io.twinloop.ops.training;
 
 import io.twinloop.inference.training.data.SensoriumLayout;
-import io.twinloop.simulator.recording.SensoriumReader;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +53,27 @@ public record MouseRecording(String name, Path root, SensoriumLayout trials, int
             sums[u] = frames == 0 ? 1 : sums[u] / frames;
         }
         return sums;
+    }
+
+    /**
+     * @param recordings mouse folders, or dataset roots whose sub-folders are mouse folders (as the Sensorium 2023
+     *                   release unpacks: one folder per mouse)
+     * @return the mouse folders, a root's in name order
+     */
+    public static List<Path> mouseFolders(List<Path> recordings) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path recording : recordings) {
+            if (Files.isDirectory(recording.resolve("data")) || !Files.isDirectory(recording)) {
+                out.add(recording);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> children = Files.list(recording)) {
+                List<Path> mice = children.filter(c -> Files.isDirectory(c.resolve("data").resolve("responses")))
+                        .sorted().toList();
+                out.addAll(mice.isEmpty() ? List.of(recording) : mice);
+            }
+        }
+        return out;
     }
 
     public static MouseRecording open(Path root) throws IOException {

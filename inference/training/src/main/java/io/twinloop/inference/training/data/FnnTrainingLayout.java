@@ -1,70 +1,35 @@
 package io.twinloop.inference.training.data;
 
-import io.twinloop.proto.npy.NpyArray;
-
+import io.twinloop.recordings.fnn.FnnLayoutReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * fnn's training layout ({@code fnn/data/dataset.py: load_training_data}): one directory per data
- * item, one {@code <trial>.npy} per trial in each:
- * <ul>
- *   <li>{@code stimuli/} [T, H, W] or [T, H, W, C] uint8</li>
- *   <li>{@code perspectives/} [T, P], {@code modulations/} [T, M], {@code units/} [T, U]</li>
- *   <li>{@code training/} a boolean scalar (optional: without it every trial trains)</li>
- *   <li>{@code samples/} an integer scalar, the trial's frame count (optional: else read from
- *       the header of {@code units/})</li>
- * </ul>
- * Only file headers are read up front; frames are read per clip.
+ * fnn's training layout as a source of training clips; the files are read by the recordings module's
+ * {@link FnnLayoutReader} (which documents the layout), clip by clip as row ranges.
  */
 public final class FnnTrainingLayout implements TrialSource {
 
-    private static final String[] ITEMS = {"stimuli", "perspectives", "modulations", "units"};
+    private final FnnLayoutReader reader;
 
-    private final Path root;
-    private final List<String> training = new ArrayList<>();
-    private final List<String> validation = new ArrayList<>();
-
-    private FnnTrainingLayout(Path root) {
-        this.root = root;
+    private FnnTrainingLayout(FnnLayoutReader reader) {
+        this.reader = reader;
     }
 
-    /**
-     * @throws IOException naming the trial and item when a trial lacks one of the four item files
-     */
+    /** @throws IOException naming the trial and item when a trial lacks one of the four item files */
     public static FnnTrainingLayout open(Path root) throws IOException {
-        FnnTrainingLayout layout = new FnnTrainingLayout(root);
-        for (String trial : trialIds(root.resolve("units"))) {
-            for (String item : ITEMS) {
-                if (!Files.isRegularFile(layout.file(item, trial))) {
-                    throw new IOException(root + ": trial " + trial + " has no " + item + " file");
-                }
-            }
-            (layout.isTraining(trial) ? layout.training : layout.validation).add(trial);
-        }
-        if (layout.training.isEmpty() && layout.validation.isEmpty()) {
-            throw new IOException(root + ": no trials under units/");
-        }
-        return layout;
+        return new FnnTrainingLayout(FnnLayoutReader.open(root));
     }
 
     @Override
     public List<String> trials(boolean wantTraining) {
-        return wantTraining ? List.copyOf(training) : List.copyOf(validation);
+        return reader.trials(wantTraining);
     }
 
     @Override
     public int frames(String trial) throws IOException {
-        Path samples = file("samples", trial);
-        if (Files.isRegularFile(samples)) {
-            return (int) NpyRows.open(samples).readAll().asDoubles()[0];
-        }
-        return Math.toIntExact(NpyRows.open(file("units", trial)).rows());
+        return reader.frames(trial);
     }
 
     @Override
@@ -72,68 +37,10 @@ public final class FnnTrainingLayout implements TrialSource {
         String trial = request.trial();
         int start = request.start();
         int length = request.length();
-        NpyRows stimulusFile = NpyRows.open(file("stimuli", trial));
-        if (!stimulusFile.dtype().equals("u1")) {
-            throw new IOException(stimulusFile.path() + ": stimuli must be uint8 (as fnn requires), found " + stimulusFile.dtype());
-        }
-        NpyArray stimuli = stimulusFile.read(start, length);
-        long[] shape = stimuli.shape();
-        byte[] pixels;
-        int channels;
-        if (shape.length == 3) {
-            channels = 1;
-            pixels = stimuli.asBytes();
-        } else if (shape.length == 4) {
-            channels = (int) shape[3];
-            pixels = channelsFirst(stimuli.asBytes(), length, (int) shape[1], (int) shape[2], channels);
-        } else {
-            throw new IOException(stimulusFile.path() + ": stimuli must be [T, H, W] or [T, H, W, C]");
-        }
-        return new Clip(trial, start, length, channels, (int) shape[1], (int) shape[2], pixels,
-                rows("perspectives", trial, start, length), rows("modulations", trial, start, length),
-                rows("units", trial, start, length));
-    }
-
-    private float[] rows(String item, String trial, int start, int length) throws IOException {
-        return NpyRows.open(file(item, trial)).read(start, length).asFloats();
-    }
-
-    private boolean isTraining(String trial) throws IOException {
-        Path flag = file("training", trial);
-        return !Files.isRegularFile(flag) || NpyRows.open(flag).readAll().asDoubles()[0] != 0;
-    }
-
-    private Path file(String item, String trial) {
-        return root.resolve(item).resolve(trial + ".npy");
-    }
-
-    /** [L, H, W, C] to [L, C, H, W] */
-    private static byte[] channelsFirst(byte[] hwc, int length, int height, int width, int channels) {
-        byte[] out = new byte[hwc.length];
-        int plane = height * width;
-        for (int t = 0; t < length; t++) {
-            int frame = t * plane * channels;
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < channels; c++) {
-                    out[frame + c * plane + p] = hwc[frame + p * channels + c];
-                }
-            }
-        }
-        return out;
-    }
-
-    static List<String> trialIds(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            throw new IOException(directory + ": no such directory");
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.endsWith(".npy"))
-                    .map(name -> name.substring(0, name.length() - 4))
-                    .sorted()
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        FnnLayoutReader.Stimuli stimuli = reader.stimuli(trial, start, length);
+        return new Clip(trial, start, length, stimuli.channels(), stimuli.height(), stimuli.width(), stimuli.pixels(),
+                reader.rows(FnnLayoutReader.PERSPECTIVES, trial, start, length),
+                reader.rows(FnnLayoutReader.MODULATIONS, trial, start, length),
+                reader.rows(FnnLayoutReader.UNITS, trial, start, length));
     }
 }

@@ -1,12 +1,11 @@
 package io.twinloop.inference.training.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 
 /**
  * Per-channel standardisation {@code (x - mean) / std} of a recording's per-frame inputs, from the
- * Sensorium statistics directory {@code <key>/all/{mean,std}.npy} [D]; the identity when the recording
+ * Sensorium statistics {@code meta/statistics/<key>/all/{mean,std}.npy}; the identity when the recording
  * has no statistics for the key. A zero std is taken as 1, as the service does.
  */
 final class Standardisation {
@@ -20,29 +19,26 @@ final class Standardisation {
     }
 
     /**
-     * @param directory e.g. {@code meta/statistics/behavior}
-     * @param channels  D
+     * @param field    e.g. {@code behavior}; its statistics per channel or per frame (pooled by the reader)
+     * @param channels D
      * @throws IOException when the statistics exist but do not hold D channels
      */
-    static Standardisation read(Path directory, int channels) throws IOException {
-        Path meanFile = directory.resolve("all").resolve("mean.npy");
-        Path stdFile = directory.resolve("all").resolve("std.npy");
-        if (!Files.isRegularFile(meanFile) || !Files.isRegularFile(stdFile)) {
+    static Standardisation read(SensoriumReader reader, String field, int channels) throws IOException {
+        double[] mean = reader.statistic(field, "mean", channels);
+        double[] std = reader.statistic(field, "std", channels);
+        if (mean == null || std == null) {
             float[] zeros = new float[channels];
             float[] ones = new float[channels];
             java.util.Arrays.fill(ones, 1f);
             return new Standardisation(zeros, ones);
         }
-        float[] mean = NpyRows.open(meanFile).readAll().asFloats();
-        float[] std = NpyRows.open(stdFile).readAll().asFloats();
-        if (mean.length != channels || std.length != channels) {
-            throw new IOException(directory + ": statistics of " + mean.length + " and " + std.length
-                    + " channels, expected " + channels);
-        }
+        float[] m = new float[channels];
+        float[] s = new float[channels];
         for (int i = 0; i < channels; i++) {
-            std[i] = std[i] > 0 ? std[i] : 1f;
+            m[i] = (float) mean[i];
+            s[i] = std[i] > 0 ? (float) std[i] : 1f;
         }
-        return new Standardisation(mean, std);
+        return new Standardisation(m, s);
     }
 
     /** @param frames [L, D] values, standardised in place; @return {@code frames} */

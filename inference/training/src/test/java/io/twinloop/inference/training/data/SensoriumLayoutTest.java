@@ -1,7 +1,7 @@
 package io.twinloop.inference.training.data;
 
-import io.twinloop.proto.npy.Npy;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.Npy;
+import io.twinloop.recordings.npy.NpyArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.twinloop.ops.closedloop.mei;
 
-import io.twinloop.simulator.recording.SensoriumReader;
+import io.twinloop.recordings.sensorium.SensoriumReader;
 import io.twinloop.simulator.recording.TwinloopExtrasReader;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ public final class NaturalSegments {
     public static List<Segment> fromRecording(Path recording, int frames) throws IOException {
         TwinloopExtrasReader extras = new TwinloopExtrasReader(recording);
         String[] domains = extras.domains();
-        long[] clipIds = extras.clipIds();
+        long[] clipIds = new SensoriumReader(recording).clipIds();
         Set<Long> seen = new HashSet<>();
         List<Segment> segments = new ArrayList<>();
         for (int trial : new SensoriumReader(recording).trials()) {
