@@ -14,7 +14,7 @@ import io.twinloop.inference.model.NetworkState;
 import io.twinloop.inference.model.ParityResources;
 import io.twinloop.inference.model.StateDict;
 import io.twinloop.inference.model.perspective.Periphery;
-import io.twinloop.proto.npy.NpyArray;
+import io.twinloop.recordings.npy.NpyArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
