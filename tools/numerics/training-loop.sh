@@ -19,7 +19,9 @@ for ((i = 1; i <= rounds; i++)); do
       "$(grep -E '^\[INFO\] Tests run:' "$log" | grep -v ' in ' | awk -F'[ ,]+' '{s+=$4} END {print s}') tests)"
   else
     failed=$((failed + 1))
-    echo "round $i: FAILED"; grep -E 'FAIL|Tests run:.*Fail' "$log" | head -5
+    echo "round $i: FAILED (log kept in $log)"
+    grep -E '<<< (FAILURE|ERROR)|ERROR\] +[A-Za-z]+Test|BUILD FAILURE' "$log" | head -8
+    continue
   fi
   rm -f "$log"
 done
