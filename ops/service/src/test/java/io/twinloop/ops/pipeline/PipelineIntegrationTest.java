@@ -44,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole pipeline on a real in-process Kafka broker: rig records in, stream, inference worker,
  * predictions and dead letters out.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PipelineIntegrationTest {
 
     private static final String MODEL = "twin";
@@ -274,5 +275,19 @@ class PipelineIntegrationTest {
             assertTrue(metrics.contains(expected), expected + " in /metrics:\n" + metrics);
         }
         assertTrue(service.workerMetrics().deadLetters(io.twinloop.proto.v1.DeadLetterReason.UNDECODABLE) >= 2);
+    }
+
+    /** Last: the service stays distrusted. A model served although its numerics self-check failed is not healthy. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void aModelServedDespiteAFailedNumericsCheckMakesHealthDown() throws Exception {
+        String reason = "numerics self-check failed: conv2d x[4,24,16,24] w[8,24,3,3] stride 1 pad 1 groups 1 forward";
+        service.distrustNumerics(reason);
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + service.httpPort() + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, health.statusCode(), health.body());
+        assertTrue(health.body().contains("numerics self-check failed"), health.body());
     }
 }
