@@ -86,11 +86,11 @@ public final class Convolution2d {
         if (recorder != null) {
             recorder.accept(call);
         }
-        NDArray y = guarded(x, weight, bias, stride, padding, groups);
+        NDArray y = withGuard(x, weight, bias, stride, padding, groups);
         return call != null && faulty.test(call) ? y.add(1) : y;
     }
 
-    private static NDArray guarded(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
+    private static NDArray withGuard(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
         Shape w = weight.getShape();
         boolean dense = groups == 1 && (w.get(2) > 1 || w.get(3) > 1);
         if (!guarded || !dense) {
