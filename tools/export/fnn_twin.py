@@ -16,9 +16,14 @@ pandas for data loading, which inference does not need; they are stubbed when mi
 Usage:
   /usr/bin/python3 tools/export/fnn_twin.py FNN_SRC params_core.pt params_scan.pt OUT.pt [--check DIR]
   (--check DIR: a folder with fnn-parity's stimuli/perspectives/modulations/responses.npy to reproduce)
+  /usr/bin/python3 tools/export/fnn_twin.py FNN_SRC --tiny PARAMS_DIR OUT.pt --height 36 --width 64
+  (fnn's architecture at NetworkConfig.tiny's widths, with the parameters of a parity fixture folder,
+  params.f32.npy + params.index as inference/model/src/test/python/make_parity.py writes them: a file small enough
+  to commit, which the Java port's test steps beside the same network ported to Java)
 """
 import argparse
 import collections
+import os
 import sys
 import types
 from typing import List, Tuple
@@ -154,18 +159,45 @@ def load_fnn(fnn_src: str, core: str, scan: str):
     return net.eval(), units
 
 
+def load_tiny(fnn_src: str, params_dir: str):
+    """fnn's network at NetworkConfig.tiny's widths (1 stream, 4 channels), as make_network_parity.py builds it,
+    with the parameters of a parity fixture folder."""
+    sys.path.insert(0, fnn_src)
+    tests = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../inference/model/src/test/python")
+    sys.path.insert(0, os.path.abspath(tests))
+    from make_network_parity import reduced_network
+    trace_batch_sizes()
+    flat = torch.from_numpy(np.load(os.path.join(params_dir, "params.f32.npy")))
+    params = {}
+    with open(os.path.join(params_dir, "params.index")) as index:
+        for line in index:
+            fields = line.split()  # a scalar's shape is empty
+            key, offset = fields[0], fields[1]
+            dims = [int(d) for d in fields[2].split(",")] if len(fields) > 2 else []
+            size = int(np.prod(dims)) if dims else 1
+            params[key] = flat[int(offset):int(offset) + size].reshape(dims).clone()
+    units = params["readout.position.mu"].shape[0]
+    net = reduced_network(units, streams=1, channels=4)
+    net.load_state_dict(params)
+    return net.eval(), units
+
+
 @torch.no_grad()
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("fnn_src")
-    parser.add_argument("params_core")
-    parser.add_argument("params_scan")
-    parser.add_argument("out")
+    parser.add_argument("files", nargs="+", help="params_core.pt params_scan.pt OUT.pt, or OUT.pt with --tiny")
+    parser.add_argument("--tiny", metavar="PARAMS_DIR")
     parser.add_argument("--check")
     parser.add_argument("--height", type=int, default=144)
     parser.add_argument("--width", type=int, default=256)
     args = parser.parse_args()
-    net, units = load_fnn(args.fnn_src, args.params_core, args.params_scan)
+    if args.tiny:
+        (args.out,) = args.files
+        net, units = load_tiny(args.fnn_src, args.tiny)
+    else:
+        params_core, params_scan, args.out = args.files
+        net, units = load_fnn(args.fnn_src, params_core, params_scan)
     step = FnnStep(net)
 
     # one plain fnn step at batch 2 gives the state's shapes

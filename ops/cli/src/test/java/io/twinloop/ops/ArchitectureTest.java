@@ -56,7 +56,8 @@ class ArchitectureTest {
                 .whereLayer("evaluation").mayOnlyBeAccessedByLayers("experiments", "cli")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("experiments", "cli")
                 .whereLayer("serving").mayOnlyBeAccessedByLayers("service", "cli")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("training", "serving", "service", "experiments", "cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("training", "serving", "service", "experiments",
+                        "closedloop", "cli")
                 .whereLayer("stream").mayOnlyBeAccessedByLayers("service", "cli")
                 .whereLayer("simulator").mayOnlyBeAccessedByLayers("evaluation", "experiments", "closedloop", "cli")
                 .whereLayer("recordings").mayOnlyBeAccessedByLayers("model", "training", "serving", "service",

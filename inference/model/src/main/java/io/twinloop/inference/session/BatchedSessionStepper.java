@@ -28,6 +28,8 @@ import java.util.Set;
  * session dim, the twin runs once, and the new state is split back, so every session gets the
  * output it would get alone. Sessions on their first frame start from the twin's
  * {@link Twin#initialState} and run as a batch of their own; frames of different sizes also run apart.
+ * A twin that takes one frame size (a TorchScript twin) gets every frame resized to it ({@link FrameResize});
+ * fnn's network takes any size and resamples onto its retina itself.
  *
  * <p>Memory: each session's state lives in its own sub-manager of a long-lived manager (on the
  * twin's device) and is replaced every frame; everything else a step creates is released when the
@@ -126,7 +128,12 @@ public final class BatchedSessionStepper implements SessionStepper {
         this(twin, false);
     }
 
-    private BatchedSessionStepper(Twin twin, boolean ownsTwin) {
+    /**
+     * @param twin     the twin (parameters on their device)
+     * @param ownsTwin whether {@link #close} closes the twin too (its {@code close()} if it has one, else its
+     *                 manager)
+     */
+    public BatchedSessionStepper(Twin twin, boolean ownsTwin) {
         this.twin = twin;
         this.ownsTwin = ownsTwin;
         this.sessionsManager = twin.manager().newSubManager();
@@ -143,6 +150,11 @@ public final class BatchedSessionStepper implements SessionStepper {
     /** All streams averaged, dark periphery: fnn's defaults. */
     public BatchedSessionStepper(Network network) {
         this(network, null, Periphery.DARK);
+    }
+
+    /** @return the twin this stepper steps */
+    public Twin twin() {
+        return twin;
     }
 
     @Override
@@ -241,6 +253,9 @@ public final class BatchedSessionStepper implements SessionStepper {
 
         try (NDScope scope = new NDScope(); NDManager frameManager = sessionsManager.newSubManager()) {
             NDArray stimulus = frameManager.create(pixels, new Shape(n, 1, height, width));
+            if (twin.frameSize().isPresent()) {
+                stimulus = FrameResize.bilinear(stimulus, twin.frameSize().get());
+            }
             NDArray perspective = frameManager.create(perspectives, new Shape(n, p));
             NDArray modulation = frameManager.create(modulations, new Shape(n, m));
 
@@ -294,15 +309,12 @@ public final class BatchedSessionStepper implements SessionStepper {
 
     private void validate(FrameInput f) {
         session(f.sessionId());
-        if (f.height() < 2 || f.width() < 2 || f.pixels().length != f.height() * f.width()) {
+        if (f.pixels() == null || f.perspective() == null || f.modulation() == null) {
+            throw new IllegalArgumentException("session " + f.sessionId() + ": a frame without pixels or behaviour");
+        }
+        if (f.height() < 2 || f.width() < 2 || f.pixels().length != (long) f.height() * f.width()) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": " + f.pixels().length
                     + " pixels for a " + f.height() + " x " + f.width() + " frame");
-        }
-        if (twin.frameSize().isPresent()
-                && (f.height() != twin.frameSize().get().height() || f.width() != twin.frameSize().get().width())) {
-            throw new IllegalArgumentException("session " + f.sessionId() + ": a " + f.height() + " x " + f.width()
-                    + " frame; the model takes " + twin.frameSize().get().height() + " x "
-                    + twin.frameSize().get().width());
         }
         if (f.perspective().length != twin.perspectives() || f.modulation().length != twin.modulations()) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": perspective has "
@@ -327,7 +339,13 @@ public final class BatchedSessionStepper implements SessionStepper {
         }
         sessions.clear();
         sessionsManager.close();
-        if (ownsTwin) {
+        if (ownsTwin && twin instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the twin: " + e.getMessage(), e);
+            }
+        } else if (ownsTwin) {
             twin.manager().close();
         }
     }

@@ -1,5 +1,6 @@
 package io.twinloop.inference.torchscript;
 
+import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.recordings.npy.NpyArray;
 
@@ -46,7 +47,7 @@ public final class TorchScriptPredictor {
         float[] behaviour = modulations.asFloats();
         int units = twin.units();
         float[] out = new float[n * frames * units];
-        try (TorchScriptSessionStepper stepper = new TorchScriptSessionStepper(twin, false)) {
+        try (BatchedSessionStepper stepper = new BatchedSessionStepper(twin)) {
             List<String> ids = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 ids.add("offline-" + i);

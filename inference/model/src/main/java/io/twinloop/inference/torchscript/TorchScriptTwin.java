@@ -64,6 +64,8 @@ public final class TorchScriptTwin implements Twin, AutoCloseable {
     private List<Shape> stateShapes = List.of();
     private List<DataType> stateTypes = List.of();
     private List<String> stateNames = List.of();
+    /** null until {@link #differentiable} has probed the module */
+    private Boolean differentiable;
 
     private TorchScriptTwin(Path file, PtNDManager manager, PtSymbolBlock module, int units, int height, int width,
                             TwinMetadata metadata) {
@@ -106,8 +108,10 @@ public final class TorchScriptTwin implements Twin, AutoCloseable {
 
         PtNDManager manager = (PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch");
         PtSymbolBlock module;
+        // loaded as trainable (not under inference mode) so that gradients can pass through the weights to the
+        // frames (stimulus optimisation); steps without gradients still run under libtorch's no-grad guard
         try {
-            module = JniUtils.loadModule(manager, file.toAbsolutePath(), true, new String[0], new String[0], false);
+            module = JniUtils.loadModule(manager, file.toAbsolutePath(), true, new String[0], new String[0], true);
         } catch (RuntimeException e) {
             manager.close();
             throw new TwinContractException(file + ": libtorch cannot load it: " + firstLine(e), e);
@@ -197,10 +201,37 @@ public final class TorchScriptTwin implements Twin, AutoCloseable {
         return Optional.of(new FrameSize(height, width));
     }
 
-    /** Stepped with grad mode off by the steppers; gradients through the module are not offered yet. */
+    /**
+     * Whether gradients reach the frames through the module, found once by a probe: one step of one session with
+     * grad mode on, the frame requiring a gradient, and the backward pass of the summed rates. A module built from
+     * differentiable operations (every exporter's) passes; one that detaches its output, or runs operations
+     * without a derivative, does not. The steppers run the module with grad mode off either way.
+     */
     @Override
-    public boolean differentiable() {
-        return false;
+    public synchronized boolean differentiable() {
+        if (differentiable == null) {
+            differentiable = probeGradient();
+        }
+        return differentiable;
+    }
+
+    private boolean probeGradient() {
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager scratch = manager.newSubManager()) {
+            JniUtils.setGradMode(true);
+            NDArray frame = scratch.create(testFrames(1), new Shape(1, 1, height, width));
+            frame.setRequiresGradient(true);
+            NDArray behaviour = scratch.zeros(new Shape(1, 2));
+            TensorStep out = step(frame, behaviour, behaviour, initialTensors(1, scratch), scratch);
+            PtNDArray objective = (PtNDArray) out.rates().sum();
+            JniUtils.backward(objective, (PtNDArray) scratch.ones(objective.getShape()), false, false);
+            NDArray gradient = frame.getGradient();
+            return gradient != null && gradient.abs().sum().getFloat() > 0;
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 
     @Override
@@ -272,6 +303,9 @@ public final class TorchScriptTwin implements Twin, AutoCloseable {
 
     private TensorStep callForward(NDArray frame, NDArray perspective, NDArray modulation, NDList state,
                              NDManager owner) {
+        if (JniUtils.isGradMode()) {
+            return callForwardRecordingGradients(frame, perspective, modulation, state, owner);
+        }
         IValue[] inputs = {
             IValue.from((PtNDArray) frame), IValue.from((PtNDArray) perspective), IValue.from((PtNDArray) modulation),
             IValue.listFrom(state.stream().map(a -> (PtNDArray) a).toArray(PtNDArray[]::new)),
@@ -302,6 +336,44 @@ public final class TorchScriptTwin implements Twin, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * {@code forward} with autograd recording: DJL's {@code IValueUtils.runMethod} always runs a module under
+     * libtorch's inference guard (no graph), and only its {@code NDList} entry point takes a training flag. That
+     * entry point builds the arguments from the arrays' names: unnamed arrays are tensors in order, arrays named
+     * {@code state[]} one list.
+     */
+    private TensorStep callForwardRecordingGradients(NDArray frame, NDArray perspective, NDArray modulation,
+                                                     NDList state, NDManager owner) {
+        if (state.isEmpty()) {
+            throw new TwinContractException(file + ": a module without state tensors cannot be stepped with"
+                    + " gradients (DJL passes no empty list)");
+        }
+        NDList inputs = new NDList(3 + state.size());
+        for (NDArray a : List.of(frame, perspective, modulation)) {
+            a.setName(null);
+            inputs.add(a);
+        }
+        for (NDArray t : state) {
+            // a copy: initial_state ran under libtorch's inference mode, whose tensors autograd cannot save
+            NDArray copy = t.duplicate();
+            copy.setName("state[]");
+            inputs.add(copy);
+        }
+        NDList out;
+        try {
+            out = IValueUtils.forward(module, inputs, true);
+        } catch (RuntimeException e) {
+            throw new TwinContractException(file + ": forward failed on frames " + frame.getShape() + ": "
+                    + firstLine(e), e);
+        }
+        if (out.size() != 1 + state.size()) {
+            throw new TwinContractException(file + ": forward returned " + out.size() + " tensors, expected the"
+                    + " rates and " + state.size() + " state tensors");
+        }
+        out.attach(owner);
+        return new TensorStep(out.get(0), new NDList(out.subList(1, out.size())));
     }
 
     /** The contract's checks beyond the attributes: methods, state layout, output shapes and types, probe. */

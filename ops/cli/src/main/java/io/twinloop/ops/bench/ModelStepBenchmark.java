@@ -1,5 +1,7 @@
 package io.twinloop.ops.bench;
 
+import io.twinloop.inference.model.Twin;
+import io.twinloop.inference.model.network.FnnTwin;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
@@ -11,7 +13,8 @@ import java.util.SplittableRandom;
 
 /**
  * Times the model step of a batch of sessions as the service runs it (through the session
- * stepper, state carried between frames), on random 144 x 256 frames.
+ * stepper, state carried between frames), on random 144 x 256 frames: for any twin, fnn's network in
+ * Java or a TorchScript twin (whose stepper then resizes the frames to the twin's size, as in service).
  */
 public final class ModelStepBenchmark {
 
@@ -28,9 +31,14 @@ public final class ModelStepBenchmark {
     private ModelStepBenchmark() {
     }
 
+    /** fnn's network with its defaults (all streams, dark periphery). */
     public static Result run(Network network, int batch, int warmup, int steps, long seed) {
+        return run(new FnnTwin(network), batch, warmup, steps, seed);
+    }
+
+    public static Result run(Twin twin, int batch, int warmup, int steps, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        try (BatchedSessionStepper stepper = new BatchedSessionStepper(network)) {
+        try (BatchedSessionStepper stepper = new BatchedSessionStepper(twin)) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 ids.add("bench-" + i);

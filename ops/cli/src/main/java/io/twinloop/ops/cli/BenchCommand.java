@@ -10,7 +10,6 @@ import io.twinloop.inference.model.numerics.ComputeEnvironment;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.ops.bench.MatmulPeak;
 import io.twinloop.ops.bench.ModelStepBenchmark;
-import io.twinloop.ops.bench.TorchScriptStepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
                     twin.height(), twin.width());
             for (int batch : batches) {
                 double peakBefore = MatmulPeak.gflops(manager, matmulSize, 5);
-                ModelStepBenchmark.Result r = TorchScriptStepBenchmark.run(twin, batch, warmup, steps, 42);
+                ModelStepBenchmark.Result r = ModelStepBenchmark.run(twin, batch, warmup, steps, 42);
                 double peak = (peakBefore + MatmulPeak.gflops(manager, matmulSize, 5)) / 2;
                 ObjectNode row = rows.addObject();
                 row.put("batch", batch);

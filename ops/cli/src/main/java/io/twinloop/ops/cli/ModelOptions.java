@@ -5,7 +5,6 @@ import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.network.NetworkLoader;
 import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper;
-import io.twinloop.inference.torchscript.TorchScriptSessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.inference.model.numerics.NumericsSelfCheck;
 import picocli.CommandLine.Option;
@@ -86,7 +85,7 @@ public final class ModelOptions {
      */
     public SessionStepper createStepper(String command, int maxBatch) {
         if (servesTorchScript()) {
-            return new TorchScriptSessionStepper(TorchScriptTwin.load(torchscript), true);
+            return new BatchedSessionStepper(TorchScriptTwin.load(torchscript), true);
         }
         NDManager manager = NDManager.newBaseManager();
         try {

@@ -1,7 +1,7 @@
 package io.twinloop.ops.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.twinloop.inference.torchscript.TorchScriptSessionStepper;
+import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.inference.worker.InferenceWorker;
 import io.twinloop.ops.broker.EmbeddedKafka;
@@ -57,7 +57,7 @@ class TorchScriptPipelineIntegrationTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             TopicSetup.ensureTopics(kafka.bootstrapServers(), 2, (short) 1);
             // the service owns the stepper and closes it
-            TorchScriptSessionStepper stepper = new TorchScriptSessionStepper(TorchScriptTwin.load(file), true);
+            BatchedSessionStepper stepper = new BatchedSessionStepper(TorchScriptTwin.load(file), true);
             try (TwinloopService service = TwinloopService.start(new ServiceOptions(kafka.bootstrapServers(),
                     "twinloop-ts-it", dir.resolve("streams"), "127.0.0.1", 0, Duration.ofMillis(30)), stepper, MODEL);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -106,8 +106,8 @@ class TorchScriptPipelineIntegrationTest {
                 }
 
                 Set<Integer> batchSizes = new TreeSet<>();
-                try (TorchScriptSessionStepper alone =
-                             new TorchScriptSessionStepper(TorchScriptTwin.load(file), true)) {
+                try (BatchedSessionStepper alone =
+                             new BatchedSessionStepper(TorchScriptTwin.load(file), true)) {
                     for (String s : sessions) {
                         List<Prediction> got = predicted.get(s);
                         assertEquals(frames, got.size(), "one prediction per frame of " + s);

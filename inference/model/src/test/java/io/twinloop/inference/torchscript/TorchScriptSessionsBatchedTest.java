@@ -1,5 +1,6 @@
 package io.twinloop.inference.torchscript;
 
+import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
 import io.twinloop.recordings.npy.NpyArray;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Sessions stepped together equal each session stepped alone: three sessions with staggered starts (the
  * ViV1T-style twin's windows partly filled when they meet), in batches of 1, 2 and 3, in shuffled order.
  */
-class TorchScriptSessionStepperTest {
+class TorchScriptSessionsBatchedTest {
 
     /**
      * The same graph on a batch of 1 and of 3 may run other kernel blockings, so float32 sums can round
@@ -46,7 +47,7 @@ class TorchScriptSessionStepperTest {
             int units = twin.units();
             float[][][] alone = new float[sessions][frames][];
             for (int s = 0; s < sessions; s++) {
-                try (TorchScriptSessionStepper stepper = new TorchScriptSessionStepper(twin, false)) {
+                try (BatchedSessionStepper stepper = new BatchedSessionStepper(twin)) {
                     stepper.open("alone");
                     for (int t = 0; t < frames; t++) {
                         alone[s][t] = stepper.step(List.of(input("alone", s, t, pixels, pupil, behaviour, frames,
@@ -58,7 +59,7 @@ class TorchScriptSessionStepperTest {
             float[][][] together = new float[sessions][frames][];
             Set<Integer> batchSizes = new TreeSet<>();
             Random order = new Random(3);
-            try (TorchScriptSessionStepper stepper = new TorchScriptSessionStepper(twin, false)) {
+            try (BatchedSessionStepper stepper = new BatchedSessionStepper(twin)) {
                 for (int step = 0; step < STARTS[sessions - 1] + frames; step++) {
                     List<Integer> members = new ArrayList<>();
                     for (int s = 0; s < sessions; s++) {
