@@ -3,6 +3,8 @@ package io.twinloop.ops.cli;
 import ai.djl.ndarray.NDManager;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.network.NetworkLoader;
+import io.twinloop.inference.model.Twin;
+import io.twinloop.inference.model.network.FnnTwin;
 import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
@@ -94,6 +96,18 @@ public final class ModelOptions {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * @param manager owns the Java port's parameters (a TorchScript twin has its own, freed by closing it)
+     * @return the named twin: a TorchScript twin, or fnn's network in Java (all streams, dark periphery), checked
+     *         as {@link #createNetwork} says
+     */
+    public Twin createTwin(NDManager manager, String command, int maxBatch) {
+        if (servesTorchScript()) {
+            return TorchScriptTwin.load(torchscript);
+        }
+        return new FnnTwin(createNetwork(manager, command, maxBatch));
     }
 
     /** @return why the loaded model's numbers cannot be trusted (its self-check failed, overridden), or null */
