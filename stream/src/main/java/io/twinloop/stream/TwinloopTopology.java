@@ -34,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * Decoders parse and check each record on its own; the gate knows the sessions (start, stop,
- * frame indices) and the aligner holds frames until their telemetry is known. All stores are
+ * frame indices) and the aligner holds frames until their telemetry is known. The aligned topic is
+ * partitioned by {@link SessionRouting}, so that a fork's inputs reach its parent's worker. All stores are
  * in memory with changelogs, so state survives restarts and follows its partition.
  */
 public final class TwinloopTopology {
@@ -69,7 +70,8 @@ public final class TwinloopTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 AlignmentProcessor.BUFFERS_STORE), Serdes.String(), TelemetryBuffers.serde()), ALIGNER);
 
-        topology.addSink("aligned-sink", Topics.ALIGNED, Serdes.String().serializer(), protobuf(), ALIGNER);
+        topology.addSink("aligned-sink", Topics.ALIGNED, Serdes.String().serializer(), protobuf(),
+                new SessionRouting(), ALIGNER);
         topology.addSink(DeadLetters.SINK, Topics.DEAD_LETTER, Serdes.String().serializer(), protobuf(),
                 "decode-frames", "decode-telemetry", "decode-control", GATE);
         return topology;

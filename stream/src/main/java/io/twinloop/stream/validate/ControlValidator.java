@@ -4,6 +4,7 @@ import io.twinloop.proto.v1.SessionControl;
 import io.twinloop.proto.v1.SessionStart;
 import io.twinloop.proto.v1.Standardisation;
 import io.twinloop.proto.v1.DeadLetterReason;
+import io.twinloop.stream.SessionRouting;
 import io.twinloop.stream.deadletter.Rejection;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ public final class ControlValidator implements Validator<SessionControl> {
     @Override
     public Optional<Rejection> check(SessionControl control) {
         return switch (control.getCommandCase()) {
-            case START -> checkStart(control.getStart());
+            case START -> control.getStart().hasFork() ? checkFork(control.getSessionId(), control.getStart())
+                    : checkStart(control.getStart());
             case STOP -> control.getStop().getLastFrameIndex() < -1
                     ? invalid("stop with last_frame_index " + control.getStop().getLastFrameIndex())
                     : Optional.empty();
@@ -38,6 +40,30 @@ public final class ControlValidator implements Validator<SessionControl> {
         bad = bad.isPresent() ? bad : stats("pupil_y", start.getPupilY());
         bad = bad.isPresent() ? bad : stats("pupil_radius", start.getPupilRadius());
         return bad.isPresent() ? bad : stats("treadmill_velocity", start.getTreadmillVelocity());
+    }
+
+    /** A fork is a virtual session named after its parent (so that it is routed with it), with a frame or -1. */
+    private static Optional<Rejection> checkFork(String session, SessionStart start) {
+        Optional<Rejection> basic = checkStart(start);
+        if (basic.isPresent()) {
+            return basic;
+        }
+        String parent = start.getFork().getParentSessionId();
+        String why = null;
+        if (!start.getIsVirtual()) {
+            why = "a fork must be a virtual session (is_virtual)";
+        } else if (parent.isEmpty()) {
+            why = "a fork without parent_session_id";
+        } else if (session.isEmpty()) {
+            why = "a fork's control message must carry its session_id (checked against the parent's)";
+        } else if (!(session.startsWith(parent + SessionRouting.FORK_SEPARATOR)
+                && session.length() > parent.length() + 1)) {
+            why = "fork '" + session + "' is not named '" + parent + SessionRouting.FORK_SEPARATOR
+                    + "<name>': it would not be routed to its parent's worker";
+        } else if (start.getFork().getAtFrameIndex() < -1) {
+            why = "fork at frame " + start.getFork().getAtFrameIndex() + " (a frame index, or -1 for the newest)";
+        }
+        return why == null ? Optional.empty() : Optional.of(Rejection.of(DeadLetterReason.FORK_REFUSED, why));
     }
 
     private static Optional<Rejection> stats(String name, Standardisation s) {

@@ -167,6 +167,28 @@ public final class BatchedSessionStepper implements SessionStepper {
         sessions.put(sessionId, new Session(sessionsManager.newSubManager()));
     }
 
+    /** The child gets its own copy of every state tensor (in the one state format), owned by its own manager. */
+    @Override
+    public synchronized void fork(String parent, String child) {
+        Session from = sessions.get(parent);
+        if (from == null) {
+            throw new IllegalArgumentException("session " + parent + " is not open");
+        }
+        if (parent.equals(child)) {
+            throw new IllegalArgumentException("session " + parent + " cannot fork into itself");
+        }
+        close(child);
+        Session to = new Session(sessionsManager.newSubManager());
+        NetworkState copy = NetworkState.fresh();
+        for (Map.Entry<String, NDArray> e : from.state.tensors().entrySet()) {
+            NDArray t = e.getValue().duplicate();
+            t.attach(to.manager);
+            copy.put(e.getKey(), t);
+        }
+        to.replaceState(copy);
+        sessions.put(child, to);
+    }
+
     @Override
     public synchronized void reset(String sessionId) {
         session(sessionId).replaceState(NetworkState.fresh());

@@ -27,6 +27,17 @@ public interface SessionStepper extends AutoCloseable {
     /** Opens a session with a fresh state (a no-op reset if it is already open). */
     void open(String sessionId);
 
+    /**
+     * Opens {@code child} with a copy of {@code parent}'s current state (a fork: a virtual session that continues
+     * from where a live one is), replacing any state {@code child} had. The two evolve apart from then on.
+     *
+     * @throws IllegalArgumentException when the parent is not open
+     * @throws UnsupportedOperationException when this stepper cannot copy a session's state
+     */
+    default void fork(String parent, String child) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot fork sessions");
+    }
+
     /** Resets an open session to a fresh state. */
     void reset(String sessionId);
 

@@ -51,6 +51,9 @@ final class SessionBook {
      */
     Optional<Rejection> apply(ModelInput event) {
         String session = event.getSessionId();
+        if (event.hasStart() && event.getStart().hasFork()) {
+            return fork(event);
+        }
         if (event.hasStart()) {
             String wanted = event.getStart().getModelId();
             ended.remove(session);
@@ -72,6 +75,43 @@ final class SessionBook {
             ended.remove(session);
             lastStepped.remove(session);
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Opens a fork with a copy of its parent's newest state. Refused (the fork stays closed) when the fork asks
+     * for another model, the parent is not open here, or the parent's newest state is not at the asked frame.
+     */
+    private Optional<Rejection> fork(ModelInput event) {
+        String child = event.getSessionId();
+        String parent = event.getStart().getFork().getParentSessionId();
+        long at = event.getStart().getFork().getAtFrameIndex();
+        stepper.close(child);
+        open.remove(child);
+        ended.remove(child);
+        lastStepped.remove(child);
+        otherModel.remove(child);
+        String wanted = event.getStart().getModelId();
+        if (!wanted.isEmpty() && !wanted.equals(modelId)) {
+            otherModel.add(child);
+            return Optional.of(new Rejection(DeadLetterReason.UNKNOWN_MODEL, "fork asks for model '" + wanted
+                    + "', this worker serves '" + modelId + "'"));
+        }
+        if (!open.contains(parent)) {
+            return Optional.of(new Rejection(DeadLetterReason.FORK_REFUSED, "parent " + parent
+                    + " is not open in this worker"));
+        }
+        long newest = lastStepped.getOrDefault(parent, -1L);
+        if (at != -1 && at != newest) {
+            return Optional.of(new Rejection(DeadLetterReason.FORK_REFUSED, "fork at frame " + at + " of " + parent
+                    + ", whose newest state is after frame " + newest + " (only the newest state is kept)"));
+        }
+        try {
+            stepper.fork(parent, child);
+        } catch (UnsupportedOperationException e) {
+            return Optional.of(new Rejection(DeadLetterReason.FORK_REFUSED, e.getMessage()));
+        }
+        open.add(child);
         return Optional.empty();
     }
 

@@ -57,4 +57,26 @@ class BatchPlannerTest {
         assertTrue(fourth.frames().isEmpty());
         assertTrue(planner.isEmpty());
     }
+
+    /**
+     * A fork's start arriving behind two of its parent's frames is handed out after them (its copy is the state
+     * after the parent's frame 1), and the fork's own frame waits for its start.
+     */
+    @Test
+    void aForkStartsAfterTheParentFramesBeforeIt() {
+        BatchPlanner planner = new BatchPlanner();
+        ModelInput fork = ModelInput.newBuilder().setSessionId("p#f").setStart(SessionStart.newBuilder()
+                .setFork(io.twinloop.proto.v1.Fork.newBuilder().setParentSessionId("p").setAtFrameIndex(-1))).build();
+        List.of(frame("p", 0), frame("p", 1), fork, frame("p#f", 0), frame("p", 2)).forEach(planner::add);
+
+        StepRound first = planner.nextRound();
+        assertTrue(first.lifecycle().isEmpty());
+        assertEquals(List.of("p0"), ids(first.frames()), "the fork's frame waits for its start");
+        StepRound second = planner.nextRound();
+        assertEquals(List.of("p1"), ids(second.frames()));
+        StepRound third = planner.nextRound();
+        assertEquals(List.of(fork), third.lifecycle(), "the start comes after the parent's frames 0 and 1");
+        assertEquals(List.of("p2", "p#f0"), ids(third.frames()));
+        assertTrue(planner.isEmpty());
+    }
 }
