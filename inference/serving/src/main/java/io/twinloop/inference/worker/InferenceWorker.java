@@ -252,6 +252,18 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 offsets.done(source(record), record.offset());
             }
         }
+        // live rigs first, as a batch of their own: optimisers' virtual sessions never delay an animal's frame
+        // within a round (they step after it, as another batch)
+        List<ModelInput> live = new ArrayList<>(toStep.size());
+        List<ModelInput> virtual = new ArrayList<>();
+        for (ModelInput input : toStep) {
+            (sessions.isVirtual(input.getSessionId()) ? virtual : live).add(input);
+        }
+        stepAndPublish(live, sources);
+        stepAndPublish(virtual, sources);
+    }
+
+    private void stepAndPublish(List<ModelInput> toStep, Map<ModelInput, ConsumerRecord<String, byte[]>> sources) {
         if (toStep.isEmpty()) {
             return;
         }

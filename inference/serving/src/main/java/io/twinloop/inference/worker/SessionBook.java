@@ -38,6 +38,8 @@ final class SessionBook {
     private final Map<String, String> ended = new HashMap<>();
     private final Map<String, Long> lastStepped = new HashMap<>();
     private final Set<String> open = new HashSet<>();
+    /** open sessions of stimulus optimisers (no rig): stepped after the live ones */
+    private final Set<String> virtual = new HashSet<>();
 
     SessionBook(SessionStepper stepper, String modelId) {
         this.stepper = stepper;
@@ -62,15 +64,22 @@ final class SessionBook {
                 otherModel.add(session);
                 stepper.close(session);
                 open.remove(session);
+                virtual.remove(session);
                 return Optional.of(new Rejection(DeadLetterReason.UNKNOWN_MODEL, "session asks for model '" + wanted
                         + "', this worker serves '" + modelId + "'"));
             }
             otherModel.remove(session);
             stepper.open(session);
             open.add(session);
+            if (event.getStart().getIsVirtual()) {
+                virtual.add(session);
+            } else {
+                virtual.remove(session);
+            }
         } else if (event.hasStop()) {
             stepper.close(session);
             open.remove(session);
+            virtual.remove(session);
             otherModel.remove(session);
             ended.remove(session);
             lastStepped.remove(session);
@@ -88,6 +97,7 @@ final class SessionBook {
         long at = event.getStart().getFork().getAtFrameIndex();
         stepper.close(child);
         open.remove(child);
+        virtual.remove(child);
         ended.remove(child);
         lastStepped.remove(child);
         otherModel.remove(child);
@@ -112,6 +122,7 @@ final class SessionBook {
             return Optional.of(new Rejection(DeadLetterReason.FORK_REFUSED, e.getMessage()));
         }
         open.add(child);
+        virtual.add(child);
         return Optional.empty();
     }
 
@@ -150,8 +161,14 @@ final class SessionBook {
     void end(String session, String why) {
         stepper.close(session);
         open.remove(session);
+        virtual.remove(session);
         lastStepped.remove(session);
         ended.put(session, why);
+    }
+
+    /** @return whether the session is a stimulus optimiser's (started virtual, or a fork) */
+    boolean isVirtual(String session) {
+        return virtual.contains(session);
     }
 
     int openSessions() {

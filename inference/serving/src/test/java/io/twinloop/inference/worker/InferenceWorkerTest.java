@@ -185,6 +185,34 @@ class InferenceWorkerTest {
         assertEquals(InferenceWorker.State.DOWN, worker.health().state());
     }
 
+    /** An optimiser's virtual sessions step after a live rig's frame, as a batch of their own, even when first. */
+    @Test
+    void liveSessionsStepBeforeVirtualOnesAsABatchOfTheirOwn() throws Exception {
+        QuietConsumer consumer = new QuietConsumer();
+        MockProducer<String, byte[]> producer = producer(true);
+        InferenceWorker worker = new InferenceWorker(clients(consumer, producer), new FakeStepper(), "m",
+                new WorkerMetrics());
+        consumer.deliver(List.of(
+                record(0, "opt-1", WorkerRecords.virtualStart("opt-1", "m")),
+                record(1, "opt-2", WorkerRecords.virtualStart("opt-2", "m")),
+                record(2, "rig", WorkerRecords.start("rig", "m")),
+                record(3, "opt-1", WorkerRecords.frame("opt-1", 0)),
+                record(4, "opt-2", WorkerRecords.frame("opt-2", 0)),
+                record(5, "rig", WorkerRecords.frame("rig", 0))));
+        Thread thread = start(worker);
+        await(() -> producer.history().size() == 3, "three predictions");
+        worker.close();
+        thread.join();
+        List<io.twinloop.proto.v1.Prediction> sent = new java.util.ArrayList<>();
+        for (var r : producer.history()) {
+            sent.add(io.twinloop.proto.v1.Prediction.parseFrom(r.value()));
+        }
+        assertEquals("rig", sent.get(0).getSessionId(), "the live frame is published first");
+        assertEquals(1, sent.get(0).getBatchSize());
+        assertEquals(2, sent.get(1).getBatchSize(), "the virtual sessions step together");
+        assertEquals(2, sent.get(2).getBatchSize());
+    }
+
     @Test
     void anUnacknowledgedPredictionHoldsTheCommitUntilItsPartitionIsRevoked() throws Exception {
         QuietConsumer consumer = new QuietConsumer();

@@ -19,6 +19,12 @@ final class WorkerRecords {
                 .setStart(SessionStart.newBuilder().setModelId(model)).build();
     }
 
+    /** A stimulus optimiser's session (no rig). */
+    static ModelInput virtualStart(String session, String model) {
+        return ModelInput.newBuilder().setSessionId(session)
+                .setStart(SessionStart.newBuilder().setModelId(model).setIsVirtual(true)).build();
+    }
+
     static ModelInput stop(String session, long last) {
         return ModelInput.newBuilder().setSessionId(session)
                 .setStop(SessionStop.newBuilder().setLastFrameIndex(last)).build();
