@@ -1,5 +1,6 @@
 package io.twinloop.ops.cli;
 
+import io.twinloop.ops.client.ServiceClipResponder;
 import io.twinloop.ops.closedloop.HeldBehaviour;
 import io.twinloop.ops.closedloop.SyntheticMouseResponder;
 import io.twinloop.ops.closedloop.mei.MeiRun;
@@ -12,10 +13,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** {@code twinloop mei}: gradient-free most exciting inputs, checked on the mouse against the best natural clip. */
@@ -27,9 +40,17 @@ import java.util.concurrent.Callable;
 public final class MeiCommand implements Callable<Integer> {
 
     @Option(names = "--twin", defaultValue = "ground-truth",
-            description = "the twin optimised on: ground-truth (the recording's own synthetic mouse, noise-free)"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "the twin optimised on: ground-truth (the recording's own synthetic mouse, noise-free), or"
+                    + " service (a running twinloop service: candidates as virtual sessions through Kafka; give"
+                    + " --bootstrap-servers and --model-id; the twin's units must be the recording's, as after"
+                    + " train --recording) (default: ${DEFAULT-VALUE})")
     String twin;
+
+    @Option(names = "--bootstrap-servers", description = "the service's Kafka, for --twin service")
+    String bootstrapServers;
+
+    @Option(names = "--model-id", description = "the model the service serves, for --twin service")
+    String modelId;
 
     @Option(names = "--recording", required = true, paramLabel = "DIR", description = "a synthetic recording")
     Path recording;
@@ -50,9 +71,13 @@ public final class MeiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!twin.equals("ground-truth")) {
+        if (!twin.equals("ground-truth") && !twin.equals("service")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--twin " + twin
-                    + " is not offered yet: only ground-truth (network twins plug in through ClipResponder)");
+                    + " is not known: ground-truth or service");
+        }
+        if (twin.equals("service") && (bootstrapServers == null || modelId == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--twin service needs --bootstrap-servers and --model-id");
         }
         Path truthFile = new RecordingLayout(recording).groundTruth();
         if (!Files.exists(truthFile)) {
@@ -81,8 +106,31 @@ public final class MeiCommand implements Callable<Integer> {
         MeiRun.Settings defaults = MeiRun.Settings.defaults();
         MeiRun.Settings settings = new MeiRun.Settings(defaults.frames(), defaults.windowFrom(),
                 defaults.maxCyclesPerPixel(), defaults.maxSpeed(), generations, defaults.sigma(), defaults.maxBatch());
-        System.out.println(MeiRun.run(mouse, mouse, columns, ids,
-                NaturalSegments.fromRecording(recording, settings.frames()), settings, out, seed, chosen));
+        List<NaturalSegments.Segment> naturals = NaturalSegments.fromRecording(recording, settings.frames());
+        if (twin.equals("ground-truth")) {
+            System.out.println(MeiRun.run(mouse, mouse, columns, ids, naturals, settings, out, seed, chosen));
+            return 0;
+        }
+        // the served twin predicts every unit of the recording: read the chosen ones' columns
+        int[] twinColumns = new int[units];
+        for (int u = 0; u < units; u++) {
+            twinColumns[u] = truth.neurons().indexOf(chosen.get(u));
+        }
+        int pixels = naturals.get(0).frames()[0].length;
+        int height = (int) Math.round(Math.sqrt(pixels * 9.0 / 16.0));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
+                new StringSerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                     new StringDeserializer(), new ByteArrayDeserializer())) {
+            ServiceClipResponder service = new ServiceClipResponder(producer, consumer, modelId, height,
+                    pixels / height, "mei-" + UUID.randomUUID(), Duration.ofMinutes(10));
+            System.out.println(MeiRun.run(service, mouse, twinColumns, ids, naturals, settings, out, seed, chosen));
+            System.err.printf(java.util.Locale.ROOT, "mei: %.1f candidate-frames per second through the service%n",
+                    service.candidateFramesPerSecond());
+        }
         return 0;
     }
 }
