@@ -10,6 +10,7 @@ import io.twinloop.inference.model.Twin;
 import io.twinloop.inference.model.network.FnnTwin;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.perspective.Periphery;
+import io.twinloop.proto.Limits;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -294,7 +295,7 @@ public final class BatchedSessionStepper implements SessionStepper {
 
     private void validate(FrameInput f) {
         session(f.sessionId());
-        if (f.height() < 2 || f.width() < 2 || f.pixels().length != f.height() * f.width()) {
+        if (!Limits.frameLargeEnough(f.height(), f.width()) || f.pixels().length != f.height() * f.width()) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": " + f.pixels().length
                     + " pixels for a " + f.height() + " x " + f.width() + " frame");
         }

@@ -2,6 +2,7 @@ package io.twinloop.inference.worker;
 
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.DeadLetterReason;
@@ -81,6 +82,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
      * @param modelId  the id of the served model; sessions asking for another are rejected
      */
     public InferenceWorker(WorkerClients clients, SessionStepper stepper, String modelId, WorkerMetrics metrics) {
+        if (stepper.units() > Limits.MAX_UNITS) {
+            throw new IllegalArgumentException("the model predicts " + stepper.units() + " units; a prediction "
+                    + "must fit one Kafka record, which allows at most " + Limits.MAX_UNITS);
+        }
         this.clients = clients;
         this.stepper = stepper;
         this.metrics = metrics;

@@ -1,6 +1,7 @@
 package io.twinloop.inference.worker;
 
 import io.twinloop.inference.session.SessionStepper;
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 
@@ -33,15 +34,23 @@ final class SessionBook {
 
     private final SessionStepper stepper;
     private final String modelId;
-    private final Set<String> otherModel = new HashSet<>();
+    private final int maxSessions;
+    /** Sessions whose start was refused (another model, too many sessions): their frames are refused alike. */
+    private final Map<String, Rejection> refusedStarts = new HashMap<>();
     /** Sessions the worker ended itself (a non-finite prediction), with why: later frames are refused. */
     private final Map<String, String> ended = new HashMap<>();
     private final Map<String, Long> lastStepped = new HashMap<>();
     private final Set<String> open = new HashSet<>();
 
     SessionBook(SessionStepper stepper, String modelId) {
+        this(stepper, modelId, Limits.MAX_SESSIONS_PER_WORKER);
+    }
+
+    /** @param maxSessions most sessions open at once; a start beyond is refused ({@code too_many_sessions}) */
+    SessionBook(SessionStepper stepper, String modelId, int maxSessions) {
         this.stepper = stepper;
         this.modelId = modelId;
+        this.maxSessions = maxSessions;
     }
 
     /**
@@ -55,20 +64,27 @@ final class SessionBook {
             String wanted = event.getStart().getModelId();
             ended.remove(session);
             lastStepped.remove(session);
+            Rejection refused = null;
             if (!wanted.isEmpty() && !wanted.equals(modelId)) {
-                otherModel.add(session);
+                refused = new Rejection(DeadLetterReason.UNKNOWN_MODEL, "session asks for model '" + wanted
+                        + "', this worker serves '" + modelId + "'");
+            } else if (!open.contains(session) && open.size() >= maxSessions) {
+                refused = new Rejection(DeadLetterReason.TOO_MANY_SESSIONS, "this worker holds " + open.size()
+                        + " sessions, its most");
+            }
+            if (refused != null) {
+                refusedStarts.put(session, refused);
                 stepper.close(session);
                 open.remove(session);
-                return Optional.of(new Rejection(DeadLetterReason.UNKNOWN_MODEL, "session asks for model '" + wanted
-                        + "', this worker serves '" + modelId + "'"));
+                return Optional.of(refused);
             }
-            otherModel.remove(session);
+            refusedStarts.remove(session);
             stepper.open(session);
             open.add(session);
         } else if (event.hasStop()) {
             stepper.close(session);
             open.remove(session);
-            otherModel.remove(session);
+            refusedStarts.remove(session);
             ended.remove(session);
             lastStepped.remove(session);
         }
@@ -78,9 +94,10 @@ final class SessionBook {
     Admission admit(ModelInput frame) {
         String session = frame.getSessionId();
         long index = frame.getFrame().getFrame().getFrameIndex();
-        if (otherModel.contains(session)) {
-            return new Admission.Refused(new Rejection(DeadLetterReason.UNKNOWN_MODEL,
-                    "frame " + index + " of a session whose model is not served here"));
+        Rejection refusedStart = refusedStarts.get(session);
+        if (refusedStart != null) {
+            return new Admission.Refused(new Rejection(refusedStart.reason(),
+                    "frame " + index + " of a session whose start was refused: " + refusedStart.detail()));
         }
         if (ended.containsKey(session)) {
             return new Admission.Refused(new Rejection(DeadLetterReason.SESSION_ENDED,
