@@ -275,6 +275,39 @@ class WorkerSessionLifecycleTest {
     }
 
     @Test
+    void aNonFinitePredictionEndsOnlyItsSessionAndTheOthersOfItsBatchGoOn() throws Exception {
+        QuietConsumer consumer = new QuietConsumer();
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer());
+        FakeStepper stepper = new FakeStepper();
+        WorkerMetrics metrics = new WorkerMetrics();
+        InferenceWorker worker = new InferenceWorker(clients(consumer, producer), stepper, "m", metrics);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            long offset = 0;
+            for (ModelInput input : List.of(WorkerRecords.start("a", "m"), WorkerRecords.start("b", "m"),
+                    WorkerRecords.frame("a", 0), WorkerRecords.frame("b", 0),
+                    WorkerRecords.frame("a", 1, 4, 4, 255), WorkerRecords.frame("b", 1),   // a's rates: NaN
+                    WorkerRecords.frame("a", 2), WorkerRecords.frame("b", 2))) {
+                consumer.addRecord(new ConsumerRecord<>(Topics.ALIGNED, 0, offset++, input.getSessionId(),
+                        input.toByteArray()));
+            }
+        });
+        Thread thread = new Thread(worker);
+        thread.start();
+        await(() -> metrics.predictionsSent() == 4 && deadLetters(producer).size() == 2, "every record answered");
+        assertEquals(List.of("a:0", "b:0", "b:1", "b:2"), predictions(producer));
+        assertEquals(List.of(DeadLetterReason.NON_FINITE_PREDICTION, DeadLetterReason.SESSION_ENDED),
+                deadLetters(producer).stream().map(DeadLetter::getReasonCode).toList());
+        assertEquals(List.of(2, 2, 1), stepper.batchSizes, "a's NaN frame was stepped in b's batch");
+        assertFalse(stepper.isOpen("a"), "the poisoned state is freed");
+        assertEquals(3, stepper.steps.get("b"));
+        worker.close();
+        thread.join();
+    }
+
+    @Test
     void sessionBookClosesOnlyIdleSessionsOfCaughtUpPartitionsAndReleasesByPartition() {
         FakeStepper stepper = new FakeStepper();
         SessionBook book = new SessionBook(stepper, "m");
