@@ -77,6 +77,9 @@ class StreamMutationTest {
                 }
             }
             List<DeadLetter> letters = rig.deadLetters();    // throws if one lacks the twinloop header
+            System.out.println("StreamMutationTest " + (valid + mutants) + " records, " + aligned.size()
+                    + " aligned, dead letters " + new java.util.TreeMap<>(letters.stream().collect(
+                    java.util.stream.Collectors.groupingBy(DeadLetter::getReason, java.util.stream.Collectors.counting()))));
             assertTrue(letters.size() > MUTANTS / 4, "seed " + seed + ": " + letters.size() + " dead letters");
         }
     }
