@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -77,9 +80,10 @@ class StreamMutationTest {
                 }
             }
             List<DeadLetter> letters = rig.deadLetters();    // throws if one lacks the twinloop header
+            Map<String, Long> byReason = new TreeMap<>(letters.stream()
+                    .collect(Collectors.groupingBy(DeadLetter::getReason, Collectors.counting())));
             System.out.println("StreamMutationTest " + (valid + mutants) + " records, " + aligned.size()
-                    + " aligned, dead letters " + new java.util.TreeMap<>(letters.stream().collect(
-                    java.util.stream.Collectors.groupingBy(DeadLetter::getReason, java.util.stream.Collectors.counting()))));
+                    + " aligned, dead letters " + byReason);
             assertTrue(letters.size() > MUTANTS / 4, "seed " + seed + ": " + letters.size() + " dead letters");
         }
     }

@@ -253,7 +253,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             offsets.consumed(source(record), record.offset());
             InputDecoder.Decoded decoded = InputDecoder.decode(record.key(), record.value());
             if (decoded.accepted() && decoded.input().hasFrame()) {
-                sessions.arrived(decoded.input().getSessionId(), source(record), record.offset(), nanoClock.getAsLong());
+                sessions.arrived(decoded.input().getSessionId(), source(record), record.offset(),
+                        nanoClock.getAsLong());
             }
             if (decoded.accepted()) {
                 planner.add(decoded.input());

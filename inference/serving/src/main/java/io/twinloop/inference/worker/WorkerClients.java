@@ -25,8 +25,8 @@ public interface WorkerClients {
     Producer<String, byte[]> producer();
 
     /**
-     * Real clients: a consumer of the group with manual commits and cooperative rebalancing, and an idempotent producer that sends at
-     * once (linger 0) and waits for every replica.
+     * Real clients: a consumer of the group with manual commits and cooperative rebalancing, and an idempotent
+     * producer that sends at once (linger 0) and waits for every replica.
      */
     static WorkerClients kafka(String bootstrapServers, String groupId) {
         return new WorkerClients() {
