@@ -63,8 +63,10 @@ public final class TwinloopTopology {
                 Serdes.String(), new SessionStateSerde()), GATE, ALIGNER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SessionGate.FINISHED_STORE),
                 Serdes.String(), Serdes.Long()), GATE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SessionGate.EARLY_STORE),
-                Serdes.String(), Serdes.ByteArray()), GATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                SessionGate.EARLY_INDEX_STORE), Serdes.String(), Serdes.ByteArray()), GATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                SessionGate.EARLY_RECORD_STORE), Serdes.String(), Serdes.ByteArray()), GATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PendingFrames.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), ALIGNER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(

@@ -142,6 +142,12 @@ final class StreamHarness implements AutoCloseable {
         driver.advanceWallClockTime(duration);
     }
 
+    /** Every record written to {@code store}'s changelog topic since the last call. */
+    List<TestRecord<byte[], byte[]>> changelog(String store) {
+        return driver.createOutputTopic("twinloop-test-" + store + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+    }
+
     /** Everything emitted on the aligned topic since the last call, checking keys on the way. */
     List<ModelInput> aligned() {
         List<ModelInput> out = new ArrayList<>();

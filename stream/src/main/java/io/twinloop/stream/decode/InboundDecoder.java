@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.UnknownFieldSet;
+import io.twinloop.proto.Limits;
 import io.twinloop.stream.deadletter.DeadLetters;
 import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.stream.deadletter.Rejection;
@@ -68,6 +69,11 @@ public final class InboundDecoder<M extends Message> implements Processor<String
         if (sessionId == null) {
             reject(record, null, raw, Rejection.of(DeadLetterReason.MISSING_SESSION_ID,
                     "neither key nor message has a session id"));
+            return;
+        }
+        if (!Limits.idFits(sessionId) || (key != null && !Limits.idFits(key))) {
+            reject(record, null, raw, Rejection.of(DeadLetterReason.ID_TOO_LONG,
+                    "session id longer than " + Limits.MAX_ID_BYTES + " bytes"));
             return;
         }
         if (key != null && !key.equals(sessionId)) {

@@ -1,15 +1,18 @@
 package io.twinloop.stream.session;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HexFormat;
 
 /**
  * Frames and telemetry of a session whose start has not been processed yet, kept in arrival order.
  * Control travels on its own topic, so a rig that sends its first frames right after the start can
- * have them processed first; they wait here (bounded in count and time) instead of being lost.
+ * have them processed first; they wait here (bounded in count, bytes and time) instead of being lost.
  *
- * <p>Stored as bytes in a changelogged store: a crash while records wait does not lose them.
+ * <p>Kept in two changelogged stores, so that a crash while records wait does not lose them: one entry
+ * <em>per record</em> (key {@link #key}: the session id and the record's sequence number), and per session a
+ * {@link Held} summary (how many, how many bytes, when the first arrived). Each changelog record is then one
+ * frame, never the whole backlog: a backlog of 40 frames of 144 x 256 as one value passed Kafka's 1 MiB record
+ * limit and was lost.
  */
 public final class EarlyRecords {
 
@@ -25,34 +28,58 @@ public final class EarlyRecords {
     public record Early(Kind kind, long timestamp, long arrivedAtMs, byte[] raw) {
     }
 
+    /**
+     * What waits for one session.
+     *
+     * @param count          records held, with sequence numbers 0 .. count - 1
+     * @param bytes          their original values' bytes together
+     * @param firstArrivedMs wall clock when the first arrived
+     */
+    public record Held(int count, long bytes, long firstArrivedMs) {
+        public static final Held NONE = new Held(0, 0, 0);
+
+        /** @return this with one more record of {@code bytes} bytes that arrived at {@code arrivedAtMs} */
+        public Held plus(long recordBytes, long arrivedAtMs) {
+            return new Held(count + 1, bytes + recordBytes, count == 0 ? arrivedAtMs : firstArrivedMs);
+        }
+
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + 8 + 8).putInt(count).putLong(bytes).putLong(firstArrivedMs).array();
+        }
+
+        public static Held decode(byte[] encoded) {
+            if (encoded == null) {
+                return NONE;
+            }
+            ByteBuffer in = ByteBuffer.wrap(encoded);
+            return new Held(in.getInt(), in.getLong(), in.getLong());
+        }
+    }
+
     private EarlyRecords() {
     }
 
-    public static byte[] append(byte[] encoded, Early record) {
-        int old = encoded == null ? 0 : encoded.length;
-        ByteBuffer out = ByteBuffer.allocate(old + 1 + 8 + 8 + 4 + record.raw().length);
-        if (encoded != null) {
-            out.put(encoded);
-        }
-        out.put((byte) record.kind().ordinal()).putLong(record.timestamp()).putLong(record.arrivedAtMs())
-                .putInt(record.raw().length).put(record.raw());
-        return out.array();
+    /**
+     * The store key of a session's record number {@code sequence}: the session id, a newline and 8 hex digits.
+     * The suffix has a fixed length, so no two (session, sequence) pairs share a key.
+     */
+    public static String key(String sessionId, int sequence) {
+        return sessionId + "\n" + HexFormat.of().toHexDigits(sequence);
     }
 
-    public static List<Early> decode(byte[] encoded) {
-        List<Early> out = new ArrayList<>();
-        if (encoded == null) {
-            return out;
-        }
+    public static byte[] encode(Early record) {
+        return ByteBuffer.allocate(1 + 8 + 8 + record.raw().length)
+                .put((byte) record.kind().ordinal()).putLong(record.timestamp()).putLong(record.arrivedAtMs())
+                .put(record.raw()).array();
+    }
+
+    public static Early decode(byte[] encoded) {
         ByteBuffer in = ByteBuffer.wrap(encoded);
-        while (in.hasRemaining()) {
-            Kind kind = Kind.values()[in.get()];
-            long timestamp = in.getLong();
-            long arrived = in.getLong();
-            byte[] raw = new byte[in.getInt()];
-            in.get(raw);
-            out.add(new Early(kind, timestamp, arrived, raw));
-        }
-        return out;
+        Kind kind = Kind.values()[in.get()];
+        long timestamp = in.getLong();
+        long arrived = in.getLong();
+        byte[] raw = new byte[in.remaining()];
+        in.get(raw);
+        return new Early(kind, timestamp, arrived, raw);
     }
 }

@@ -1,5 +1,6 @@
 package io.twinloop.stream.session;
 
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.v1.SessionControl;
 import io.twinloop.proto.v1.SessionStop;
 import io.twinloop.proto.v1.StimulusFrame;
@@ -45,12 +46,12 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
     public static final String STORE = "twinloop-sessions";
     /** Store of finished sessions: id to wall-clock ms of the finish. */
     public static final String FINISHED_STORE = "twinloop-finished-sessions";
-    /** Store of records waiting for their session's start: id to {@link EarlyRecords}. */
-    public static final String EARLY_STORE = "twinloop-early-records";
+    /** Store of what waits for a session's start: id to {@link EarlyRecords.Held}. */
+    public static final String EARLY_INDEX_STORE = "twinloop-early-index";
+    /** Store of the records that wait for their session's start, one entry each ({@link EarlyRecords#key}). */
+    public static final String EARLY_RECORD_STORE = "twinloop-early-record";
     /** How long frames and telemetry wait for their session's start. */
     public static final Duration START_GRACE = Duration.ofSeconds(5);
-    /** At most this many records of one session wait for its start. */
-    static final int MAX_EARLY_RECORDS = 2_000;
     /** How long telemetry that trails a session's stop is dropped without a dead letter. */
     public static final Duration TRAILING_TELEMETRY = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
@@ -60,7 +61,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Long> finished;
-    private KeyValueStore<String, byte[]> early;
+    private KeyValueStore<String, byte[]> earlyIndex;
+    private KeyValueStore<String, byte[]> earlyRecords;
 
     /** @param next name of the processor that receives the {@link SessionEvent}s (the aligner) */
     public SessionGate(Duration stopGrace, String next) {
@@ -73,7 +75,8 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
         this.context = context;
         this.sessions = context.getStateStore(STORE);
         this.finished = context.getStateStore(FINISHED_STORE);
-        this.early = context.getStateStore(EARLY_STORE);
+        this.earlyIndex = context.getStateStore(EARLY_INDEX_STORE);
+        this.earlyRecords = context.getStateStore(EARLY_RECORD_STORE);
         Duration every = stopGrace.dividedBy(10).isZero() ? Duration.ofMillis(1) : stopGrace.dividedBy(10);
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expireWaits);
     }
@@ -199,43 +202,62 @@ public final class SessionGate implements Processor<String, Inbound<?>, String, 
 
     private void holdUntilStart(Record<String, Inbound<?>> record) {
         String sessionId = record.value().sessionId();
-        byte[] held = early.get(sessionId);
-        if (EarlyRecords.decode(held).size() >= MAX_EARLY_RECORDS) {
-            reject(record, Rejection.of(DeadLetterReason.UNKNOWN_SESSION, "no running session '" + sessionId + "' and "
-                    + MAX_EARLY_RECORDS + " of its records already wait for a start"));
+        EarlyRecords.Held held = EarlyRecords.Held.decode(earlyIndex.get(sessionId));
+        byte[] raw = record.value().raw();
+        if (held.count() >= Limits.MAX_EARLY_RECORDS_PER_SESSION
+                || held.bytes() + raw.length > Limits.MAX_EARLY_BYTES_PER_SESSION) {
+            reject(record, Rejection.of(DeadLetterReason.TOO_MANY_EARLY_RECORDS, "no running session '" + sessionId
+                    + "' and " + held.count() + " of its records (" + held.bytes() + " bytes) already wait for a"
+                    + " start; at most " + Limits.MAX_EARLY_RECORDS_PER_SESSION + " and "
+                    + Limits.MAX_EARLY_BYTES_PER_SESSION + " bytes wait"));
             return;
         }
         EarlyRecords.Kind kind = record.value().message() instanceof StimulusFrame
                 ? EarlyRecords.Kind.FRAME : EarlyRecords.Kind.TELEMETRY;
-        early.put(sessionId, EarlyRecords.append(held, new EarlyRecords.Early(kind, record.timestamp(),
-                context.currentSystemTimeMs(), record.value().raw())));
+        long now = context.currentSystemTimeMs();
+        earlyRecords.put(EarlyRecords.key(sessionId, held.count()),
+                EarlyRecords.encode(new EarlyRecords.Early(kind, record.timestamp(), now, raw)));
+        earlyIndex.put(sessionId, held.plus(raw.length, now).encode());
     }
 
     /** Puts the records that came before the start through the gate, in their order. */
     private void releaseEarly(String sessionId) {
-        List<EarlyRecords.Early> held = EarlyRecords.decode(early.get(sessionId));
-        early.delete(sessionId);
-        for (EarlyRecords.Early e : held) {
-            process(new Record<>(sessionId, decode(sessionId, e), e.timestamp()));
+        EarlyRecords.Held held = EarlyRecords.Held.decode(earlyIndex.get(sessionId));
+        earlyIndex.delete(sessionId);
+        for (int i = 0; i < held.count(); i++) {
+            EarlyRecords.Early e = takeEarly(sessionId, i);
+            if (e != null) {
+                process(new Record<>(sessionId, decode(sessionId, e), e.timestamp()));
+            }
         }
     }
 
+    /** Removes and returns a session's held record {@code sequence} (null if it is not there). */
+    private EarlyRecords.Early takeEarly(String sessionId, int sequence) {
+        String key = EarlyRecords.key(sessionId, sequence);
+        byte[] encoded = earlyRecords.delete(key);
+        return encoded == null ? null : EarlyRecords.decode(encoded);
+    }
+
     private void rejectRecordsNeverStarted(long wallClockMs) {
-        List<KeyValue<String, byte[]>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = early.all()) {
+        List<KeyValue<String, EarlyRecords.Held>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = earlyIndex.all()) {
             all.forEachRemaining(kv -> {
-                List<EarlyRecords.Early> held = EarlyRecords.decode(kv.value);
-                if (!held.isEmpty() && wallClockMs - held.get(0).arrivedAtMs() >= START_GRACE.toMillis()) {
-                    expired.add(kv);
+                EarlyRecords.Held held = EarlyRecords.Held.decode(kv.value);
+                if (held.count() > 0 && wallClockMs - held.firstArrivedMs() >= START_GRACE.toMillis()) {
+                    expired.add(KeyValue.pair(kv.key, held));
                 }
             });
         }
-        for (KeyValue<String, byte[]> kv : expired) {
-            early.delete(kv.key);
-            for (EarlyRecords.Early e : EarlyRecords.decode(kv.value)) {
-                reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()),
-                        Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
-                        "no running session '" + kv.key + "': no start arrived within " + START_GRACE));
+        for (KeyValue<String, EarlyRecords.Held> kv : expired) {
+            earlyIndex.delete(kv.key);
+            for (int i = 0; i < kv.value.count(); i++) {
+                EarlyRecords.Early e = takeEarly(kv.key, i);
+                if (e != null) {
+                    reject(new Record<>(kv.key, decode(kv.key, e), e.timestamp()),
+                            Rejection.of(DeadLetterReason.UNKNOWN_SESSION,
+                            "no running session '" + kv.key + "': no start arrived within " + START_GRACE));
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.twinloop.stream.validate;
 
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.v1.SessionControl;
 import io.twinloop.proto.v1.SessionStart;
 import io.twinloop.proto.v1.Standardisation;
@@ -9,9 +10,11 @@ import io.twinloop.stream.deadletter.Rejection;
 import java.util.Optional;
 
 /**
- * A start must let us check frame sizes and standardise behaviour: a model id, a positive frame
- * size and, for rig sessions, finite means and finite standard deviations above zero (we divide by
- * them). Virtual sessions need no statistics: their behaviour inputs are always the means.
+ * A start must let us check frame sizes and standardise behaviour: a model id, a frame size within
+ * {@link Limits} and, for rig sessions, means within {@link Limits#MAX_ABS_BEHAVIOUR} and standard deviations
+ * in [{@link Limits#MIN_STD}, {@link Limits#MAX_ABS_BEHAVIOUR}] (we divide by them: a std of 1e-45 would put
+ * infinity into the model's state). Virtual sessions need no statistics: their behaviour inputs are always
+ * the means.
  */
 public final class ControlValidator implements Validator<SessionControl> {
     @Override
@@ -30,8 +33,24 @@ public final class ControlValidator implements Validator<SessionControl> {
         if (start.getModelId().isEmpty()) {
             return invalid("start without model_id");
         }
+        if (!Limits.idFits(start.getModelId()) || !Limits.idFits(start.getMouseId())) {
+            return Optional.of(Rejection.of(DeadLetterReason.ID_TOO_LONG, "start with a model or mouse id longer than "
+                    + Limits.MAX_ID_BYTES + " bytes"));
+        }
+        if (!Float.isFinite(start.getFrameRateHz()) || start.getFrameRateHz() < 0) {
+            return invalid("start with frame rate " + start.getFrameRateHz() + " Hz");
+        }
         if (start.getWidth() <= 0 || start.getHeight() <= 0) {
             return invalid("start with frame size " + start.getWidth() + "x" + start.getHeight());
+        }
+        String tooLarge = Limits.frameSizeProblem(start.getHeight(), start.getWidth(), 1);
+        if (tooLarge != null) {
+            return Optional.of(Rejection.of(DeadLetterReason.FRAME_TOO_LARGE, "start: " + tooLarge));
+        }
+        if (!Limits.frameLargeEnough(start.getHeight(), start.getWidth())) {
+            return Optional.of(Rejection.of(DeadLetterReason.FRAME_TOO_SMALL, "start with frame size "
+                    + start.getWidth() + "x" + start.getHeight() + ", the models take at least "
+                    + Limits.MIN_FRAME_WIDTH + "x" + Limits.MIN_FRAME_HEIGHT));
         }
         if (start.getIsVirtual()) {
             return Optional.empty();
@@ -67,9 +86,10 @@ public final class ControlValidator implements Validator<SessionControl> {
     }
 
     private static Optional<Rejection> stats(String name, Standardisation s) {
-        if (!Float.isFinite(s.getMean()) || !Float.isFinite(s.getStd()) || s.getStd() <= 0) {
+        if (!Limits.behaviourFits(s.getMean()) || !Limits.stdFits(s.getStd())) {
             return invalid("start with " + name + " mean " + s.getMean() + ", std " + s.getStd()
-                    + " (need finite mean and std > 0)");
+                    + " (need |mean| <= " + Limits.MAX_ABS_BEHAVIOUR + " and " + Limits.MIN_STD + " <= std <= "
+                    + Limits.MAX_ABS_BEHAVIOUR + ")");
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.twinloop.stream.validate;
 
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.StimulusFrame;
 import io.twinloop.proto.v1.DeadLetterReason;
@@ -9,8 +10,9 @@ import java.nio.FloatBuffer;
 import java.util.Optional;
 
 /**
- * A frame's header must describe its own pixels, and float pixels must be finite; the session's
- * declared size is checked later, by the session gate.
+ * A frame's header must describe its own pixels, within {@link Limits} (at least the models' minimum size, at
+ * most the largest frame a record carries), its time must not be negative, and float pixels must be finite;
+ * the session's declared size is checked later, by the session gate.
  */
 public final class FrameValidator implements Validator<StimulusFrame> {
     @Override
@@ -18,8 +20,24 @@ public final class FrameValidator implements Validator<StimulusFrame> {
         if (frame.getFrameIndex() < 0) {
             return invalid("negative frame index " + frame.getFrameIndex());
         }
+        if (frame.getTimestampUs() < 0) {
+            return invalid("frame " + frame.getFrameIndex() + ": negative timestamp " + frame.getTimestampUs() + " us");
+        }
         if (frame.getWidth() <= 0 || frame.getHeight() <= 0) {
             return invalid("frame size " + frame.getWidth() + "x" + frame.getHeight());
+        }
+        String tooLarge = Limits.frameSizeProblem(frame.getHeight(), frame.getWidth(), 1);
+        if (tooLarge == null && frame.getPixelFormat() == PixelFormat.GRAY_F32) {
+            tooLarge = Limits.frameSizeProblem(frame.getHeight(), frame.getWidth(), 4);
+        }
+        if (tooLarge != null) {
+            return Optional.of(Rejection.of(DeadLetterReason.FRAME_TOO_LARGE, "frame " + frame.getFrameIndex()
+                    + ": " + tooLarge));
+        }
+        if (!Limits.frameLargeEnough(frame.getHeight(), frame.getWidth())) {
+            return Optional.of(Rejection.of(DeadLetterReason.FRAME_TOO_SMALL, "frame " + frame.getFrameIndex()
+                    + " is " + frame.getWidth() + "x" + frame.getHeight() + ", the models take at least "
+                    + Limits.MIN_FRAME_WIDTH + "x" + Limits.MIN_FRAME_HEIGHT));
         }
         int bytesPerPixel = switch (frame.getPixelFormat()) {
             case GRAY8 -> 1;

@@ -20,6 +20,16 @@ final class StridedCopy {
      */
     static ByteBuffer contiguous(ByteBuffer storage, int elementBytes, long offset, long[] size, long[] stride,
                                  String what) {
+        return contiguous(storage, elementBytes, offset, size, stride, what, null);
+    }
+
+    /**
+     * As {@link #contiguous(ByteBuffer, int, long, long[], long[], String)}, taking the copy's bytes from
+     * {@code budget} (when not null) before allocating: a zero stride (an expanded view, which torch saves as
+     * such) can make a view of one element any size, and the budget bounds it.
+     */
+    static ByteBuffer contiguous(ByteBuffer storage, int elementBytes, long offset, long[] size, long[] stride,
+                                 String what, LoadBudget budget) {
         if (size.length != stride.length) {
             throw new CheckpointException(what + ": size " + Arrays.toString(size) + " and stride "
                     + Arrays.toString(stride) + " differ in rank");
@@ -45,6 +55,10 @@ final class StridedCopy {
             throw new CheckpointException(what + ": view (offset " + offset + ", size " + Arrays.toString(size)
                     + ", stride " + Arrays.toString(stride) + ") reaches element " + last + " of a storage of "
                     + available);
+        }
+        if (budget != null) {
+            budget.take(numel * elementBytes, what.substring(what.indexOf(": ") + 2) + " (size " + Arrays.toString(size)
+                    + ", stride " + Arrays.toString(stride) + ")");
         }
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(numel * elementBytes)).order(ByteOrder.LITTLE_ENDIAN);
         if (numel == 0) {

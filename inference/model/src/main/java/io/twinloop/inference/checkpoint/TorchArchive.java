@@ -2,6 +2,7 @@ package io.twinloop.inference.checkpoint;
 
 import io.twinloop.inference.model.CheckpointException;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,15 +31,22 @@ final class TorchArchive implements AutoCloseable {
     private final String prefix;
     private final ByteOrder byteOrder;
     private final Map<String, ByteBuffer> storages = new HashMap<>();
+    private final LoadBudget budget;
 
-    private TorchArchive(Path file, ZipFile zip, String prefix, ByteOrder byteOrder) {
+    private TorchArchive(Path file, ZipFile zip, String prefix, ByteOrder byteOrder, LoadBudget budget) {
         this.file = file;
         this.zip = zip;
         this.prefix = prefix;
         this.byteOrder = byteOrder;
+        this.budget = budget;
     }
 
     static TorchArchive open(Path file) {
+        return open(file, LoadBudget.DEFAULT_BYTES);
+    }
+
+    /** @param maxBytes the memory budget of this load ({@link LoadBudget}) */
+    static TorchArchive open(Path file, long maxBytes) {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file + ": no such checkpoint file");
         }
@@ -50,9 +58,10 @@ final class TorchArchive implements AutoCloseable {
                     + e.getMessage() + ")", e);
         }
         try {
+            checkDeclaredSizes(file, zip);
             String prefix = findPrefix(file, zip);
             ByteOrder order = readByteOrder(file, zip, prefix);
-            return new TorchArchive(file, zip, prefix, order);
+            return new TorchArchive(file, zip, prefix, order, new LoadBudget(file, maxBytes));
         } catch (RuntimeException e) {
             closeQuietly(zip);
             throw e;
@@ -63,8 +72,46 @@ final class TorchArchive implements AutoCloseable {
         return file;
     }
 
-    InputStream pickle() {
-        return open(prefix + "data.pkl");
+    /** @return the whole pickle, in memory (its opcodes' declared lengths are checked against what remains) */
+    ByteArrayInputStream pickle() {
+        return new ByteArrayInputStream(readRecord(prefix + "data.pkl", "data.pkl"));
+    }
+
+    /** @return the memory budget of this load */
+    LoadBudget budget() {
+        return budget;
+    }
+
+    /**
+     * Reads a record whole, after taking its declared size from the budget; a record whose content is not its
+     * declared size (a lying central directory, a zip bomb) is refused.
+     */
+    private byte[] readRecord(String name, String what) {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new CheckpointException(file + ": record '" + name + "' is missing");
+        }
+        long declared = entry.getSize();
+        if (declared < 0 || declared > MAX_RECORD_BYTES) {
+            throw new CheckpointException(file + ": record '" + name + "' declares " + declared
+                    + " bytes; this reader takes records of 0 to 2 GiB");
+        }
+        budget.take(declared, what);
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readNBytes(Math.toIntExact(declared));
+            if (in.read() >= 0) {
+                throw new CheckpointException(file + ": record '" + name + "' holds more than the " + declared
+                        + " bytes it declares");
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": cannot read record '" + name + "': " + e.getMessage(), e);
+        }
+        if (bytes.length != declared) {
+            throw new CheckpointException(file + ": record '" + name + "' declares " + declared + " bytes but holds "
+                    + bytes.length);
+        }
+        return bytes;
     }
 
     /**
@@ -84,14 +131,9 @@ final class TorchArchive implements AutoCloseable {
             throw new CheckpointException(file + ": key '" + tensorKey + "': storage record '" + name
                     + "' is larger than 2 GiB, which this reader does not support");
         }
-        byte[] bytes;
-        try (InputStream in = open(name)) {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": key '" + tensorKey + "': cannot read storage record '" + name
-                    + "': " + e.getMessage(), e);
-        }
-        long expected = storage.numel() * dtype.bytes();
+        byte[] bytes = readRecord(name, "key '" + tensorKey + "': storage record '" + name + "'");
+        long expected = storage.numel() < 0 || storage.numel() > MAX_RECORD_BYTES ? Long.MAX_VALUE
+                : storage.numel() * dtype.bytes();
         if (bytes.length < expected) {
             throw new CheckpointException(file + ": key '" + tensorKey + "': storage record '" + name + "' holds "
                     + bytes.length + " bytes, its " + storage.typeName() + " of " + storage.numel()
@@ -108,15 +150,29 @@ final class TorchArchive implements AutoCloseable {
         closeQuietly(zip);
     }
 
-    private InputStream open(String name) {
-        ZipEntry entry = zip.getEntry(name);
-        if (entry == null) {
-            throw new CheckpointException(file + ": record '" + name + "' is missing");
-        }
+    /**
+     * Every record's sizes as the central directory declares them must fit the file: a compressed size beyond the
+     * file's length, or a stored (uncompressed) record whose two sizes differ, is a forged archive.
+     */
+    private static void checkDeclaredSizes(Path file, ZipFile zip) {
+        long length;
         try {
-            return zip.getInputStream(entry);
+            length = Files.size(file);
         } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read record '" + name + "': " + e.getMessage(), e);
+            throw new CheckpointException(file + ": cannot read its size: " + e.getMessage(), e);
+        }
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry entry = entries.nextElement();
+            long compressed = entry.getCompressedSize();
+            if (compressed > length) {
+                throw new CheckpointException(file + ": record '" + entry.getName() + "' declares " + compressed
+                        + " compressed bytes in a file of " + length);
+            }
+            if (entry.getMethod() == ZipEntry.STORED && entry.getSize() != compressed) {
+                throw new CheckpointException(file + ": stored record '" + entry.getName() + "' declares "
+                        + entry.getSize() + " bytes and " + compressed + " compressed bytes");
+            }
         }
     }
 

@@ -6,7 +6,7 @@ import io.twinloop.inference.model.CheckpointException;
 import io.twinloop.inference.model.StateDict;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -29,16 +29,27 @@ import java.util.Map;
 public final class TorchCheckpoint {
 
     private static final List<String> WRAPPER_KEYS = List.of("state_dict", "model_state_dict");
+    /** Deepest nesting of dicts read: nn.Module names are a few levels deep; a hostile file may nest thousands. */
+    static final int MAX_DEPTH = 64;
 
     private TorchCheckpoint() {
     }
 
     /** @return the file's tensors in the order they were saved, contiguous and little-endian */
     public static Map<String, TensorData> read(Path file) {
-        try (TorchArchive archive = TorchArchive.open(file)) {
+        return read(file, LoadBudget.DEFAULT_BYTES);
+    }
+
+    /**
+     * @param maxBytes the most bytes this load may allocate (pickle, storages, copies); a file that needs more is
+     *                 refused with a {@link CheckpointException} before the allocation
+     * @return the file's tensors in the order they were saved, contiguous and little-endian
+     */
+    public static Map<String, TensorData> read(Path file, long maxBytes) {
+        try (TorchArchive archive = TorchArchive.open(file, maxBytes)) {
             Object root = unpickle(archive);
             Map<String, TorchTensorView> views = new LinkedHashMap<>();
-            flatten(file, "", stateDictOf(file, root), views);
+            flatten(file, "", stateDictOf(file, root), views, 0, new java.util.IdentityHashMap<>());
             if (views.isEmpty()) {
                 throw new CheckpointException(file + ": holds no tensors");
             }
@@ -86,12 +97,14 @@ public final class TorchCheckpoint {
     }
 
     private static Object unpickle(TorchArchive archive) {
-        try (InputStream in = archive.pickle()) {
+        try (ByteArrayInputStream in = archive.pickle()) {
             return TorchPickle.unpickle(in);
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(archive.file() + ": unreadable data.pkl: " + e, e);
+        } catch (StackOverflowError e) {
+            throw new CheckpointException(archive.file() + ": unreadable data.pkl: nested too deeply", e);
         }
     }
 
@@ -108,20 +121,35 @@ public final class TorchCheckpoint {
                 + ", not a dictionary of tensors");
     }
 
-    private static void flatten(Path file, String prefix, Object node, Map<String, TorchTensorView> out) {
+    /** @param open the dicts being flattened on the way here: one met again holds itself */
+    private static void flatten(Path file, String prefix, Object node, Map<String, TorchTensorView> out, int depth,
+                                Map<Object, Boolean> open) {
         if (!(node instanceof Map<?, ?> map)) {
             return;
+        }
+        if (depth > MAX_DEPTH) {
+            throw new CheckpointException(file + ": dictionaries nested deeper than " + MAX_DEPTH + " at '"
+                    + abbreviate(prefix) + "'");
+        }
+        if (open.put(map, Boolean.TRUE) != null) {
+            throw new CheckpointException(file + ": the dictionary at '" + abbreviate(prefix) + "' contains itself");
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = prefix + e.getKey();
             if (e.getValue() instanceof TorchTensorView view) {
                 if (out.put(key, view) != null) {
-                    throw new CheckpointException(file + ": key '" + key + "' appears twice");
+                    throw new CheckpointException(file + ": key '" + abbreviate(key) + "' appears twice");
                 }
             } else {
-                flatten(file, key + ".", e.getValue(), out);
+                flatten(file, key + ".", e.getValue(), out, depth + 1, open);
             }
         }
+        open.remove(map);
+    }
+
+    /** A key for an error line: a hostile one may be very long. */
+    private static String abbreviate(String key) {
+        return key.length() <= 200 ? key : key.substring(0, 200) + "...";
     }
 
     private static TensorData materialise(TorchArchive archive, String key, TorchTensorView view) {
@@ -130,7 +158,7 @@ public final class TorchCheckpoint {
                 what + ": storage type torch." + view.storage().typeName() + " is not supported"));
         ByteBuffer storage = archive.storage(view.storage(), dtype, key);
         ByteBuffer data = StridedCopy.contiguous(storage, dtype.bytes(), view.offset(), view.size(), view.stride(),
-                what);
+                what, archive.budget());
         return new TensorData(key, dtype, view.size(), data);
     }
 }

@@ -5,8 +5,8 @@ import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
 import net.razorvine.pickle.objects.ClassDict;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +19,11 @@ import java.util.Map;
  *
  * <p>razorvine keeps constructors in a JVM-wide table; the ones registered here are only for
  * torch's own global names, which no other pickle in this service uses.
+ *
+ * <p>A hostile pickle is refused with a {@link PickleException}: an opcode whose declared length passes what
+ * remains of the pickle (razorvine would allocate it first: 2 GiB from a few bytes), and a dict or list used
+ * as a dict key (hashing a dict that holds itself recurses without end). The input must be a
+ * {@link ByteArrayInputStream}, so that what remains is known.
  */
 final class TorchPickle extends Unpickler {
 
@@ -70,12 +75,16 @@ final class TorchPickle extends Unpickler {
     private static final short SETITEM = 's';
     private static final short SETITEMS = 'u';
     private static final short BUILD = 'b';
+    /** Opcodes followed by a 4-byte length: BINSTRING, BINBYTES, BINUNICODE, LONG4. */
+    private static final String LENGTH4 = "TBX\u008b";
+    /** Opcodes followed by an 8-byte length: BINUNICODE8, BINBYTES8, BYTEARRAY8. */
+    private static final String LENGTH8 = "\u008d\u008e\u0096";
 
     private TorchPickle() {
     }
 
     /** @return the unpickled object; tensors are {@link TorchTensorView}s */
-    static Object unpickle(InputStream in) throws IOException {
+    static Object unpickle(ByteArrayInputStream in) throws IOException {
         return new TorchPickle().load(in);
     }
 
@@ -92,6 +101,9 @@ final class TorchPickle extends Unpickler {
     /** Dict opcodes, re-implemented so that key order survives (razorvine uses HashMap). */
     @Override
     protected Object dispatch(short key) throws PickleException, IOException {
+        if (LENGTH4.indexOf(key) >= 0 || LENGTH8.indexOf(key) >= 0) {
+            checkDeclaredLength(key, LENGTH4.indexOf(key) >= 0 ? 4 : 8);
+        }
         switch (key) {
             case EMPTY_DICT -> stack.add(new LinkedHashMap<>());
             case DICT -> {
@@ -102,7 +114,7 @@ final class TorchPickle extends Unpickler {
             case SETITEM -> {
                 Object value = stack.pop();
                 Object k = stack.pop();
-                targetDict().put(k, value);
+                targetDict().put(checkKey(k), value);
             }
             case SETITEMS -> {
                 List<Object> pairs = stack.pop_all_since_marker();
@@ -138,7 +150,37 @@ final class TorchPickle extends Unpickler {
             throw new PickleException("odd number of items for a dict");
         }
         for (int i = 0; i < pairs.size(); i += 2) {
-            dict.put(pairs.get(i), pairs.get(i + 1));
+            dict.put(checkKey(pairs.get(i)), pairs.get(i + 1));
+        }
+    }
+
+    /** A dict key must hash without walking a container: a dict holding itself would recurse for ever. */
+    private static Object checkKey(Object key) {
+        if (key instanceof Map<?, ?> || key instanceof java.util.Collection<?>) {
+            throw new PickleException("a " + describe(key) + " used as a dict key");
+        }
+        return key;
+    }
+
+    /** Refuses an opcode whose little-endian length ({@code bytes} wide) passes what remains of the pickle. */
+    private void checkDeclaredLength(short opcode, int bytes) throws IOException {
+        input.mark(bytes);
+        byte[] raw = input.readNBytes(bytes);
+        input.reset();
+        if (raw.length < bytes) {
+            return;     // truncated: razorvine says so
+        }
+        long length = 0;
+        for (int i = bytes - 1; i >= 0; i--) {
+            length = (length << 8) | (raw[i] & 0xff);
+        }
+        long remaining = input.available() - bytes;
+        if (bytes == 4 && opcode != 'X' && opcode != 'B' && length > Integer.MAX_VALUE) {
+            length -= 1L << 32;  // BINSTRING and LONG4 lengths are signed
+        }
+        if (length < 0 || Long.compareUnsigned(length, remaining) > 0) {
+            throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " declares "
+                    + Long.toUnsignedString(length) + " bytes, only " + remaining + " remain");
         }
     }
 

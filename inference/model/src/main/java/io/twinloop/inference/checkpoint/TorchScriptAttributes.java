@@ -4,7 +4,7 @@ import io.twinloop.inference.model.CheckpointException;
 import net.razorvine.pickle.PickleException;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +25,7 @@ public final class TorchScriptAttributes {
      * @throws CheckpointException when the file is not a torch zip archive or its pickle cannot be read
      */
     public static Map<String, Object> read(Path file) {
-        try (TorchArchive archive = TorchArchive.open(file); InputStream in = archive.pickle()) {
+        try (TorchArchive archive = TorchArchive.open(file); ByteArrayInputStream in = archive.pickle()) {
             Object root = TorchPickle.unpickle(in);
             if (!(root instanceof Map<?, ?> attributes)) {
                 throw new CheckpointException(file + ": data.pkl holds a " + TorchPickle.describe(root)

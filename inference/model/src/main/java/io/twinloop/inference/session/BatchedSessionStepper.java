@@ -10,6 +10,7 @@ import io.twinloop.inference.model.Twin;
 import io.twinloop.inference.model.network.FnnTwin;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.perspective.Periphery;
+import io.twinloop.proto.Limits;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -334,7 +335,7 @@ public final class BatchedSessionStepper implements SessionStepper {
         if (f.pixels() == null || f.perspective() == null || f.modulation() == null) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": a frame without pixels or behaviour");
         }
-        if (f.height() < 2 || f.width() < 2 || f.pixels().length != (long) f.height() * f.width()) {
+        if (!Limits.frameLargeEnough(f.height(), f.width()) || f.pixels().length != (long) f.height() * f.width()) {
             throw new IllegalArgumentException("session " + f.sessionId() + ": " + f.pixels().length
                     + " pixels for a " + f.height() + " x " + f.width() + " frame");
         }

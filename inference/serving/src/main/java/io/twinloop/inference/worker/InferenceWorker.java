@@ -2,6 +2,7 @@ package io.twinloop.inference.worker;
 
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.session.SessionStepper.FrameInput;
+import io.twinloop.proto.Limits;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.DeadLetterReason;
@@ -25,7 +26,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Consumes aligned frames, steps the model for the sessions that are ready, and publishes exactly one
@@ -52,6 +55,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** How long a session may go without a frame before the worker closes it, unless told otherwise. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     /** Where the worker stands: {@code DEGRADED} while its loop restarts or outputs wait to be sent again. */
     public enum State { UP, DEGRADED, DOWN }
@@ -67,6 +72,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     private final OffsetBook offsets = new OffsetBook();
     private final PredictionPublisher publisher;
     private final Object lock = new Object();
+    private final long idleTimeoutNanos;
+    private final LongSupplier nanoClock;
     private volatile boolean running = true;
     private volatile boolean assigned;
     private volatile Consumer<String, byte[]> consumer;
@@ -81,6 +88,26 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
      * @param modelId  the id of the served model; sessions asking for another are rejected
      */
     public InferenceWorker(WorkerClients clients, SessionStepper stepper, String modelId, WorkerMetrics metrics) {
+        this(clients, stepper, modelId, metrics, DEFAULT_IDLE_TIMEOUT, System::nanoTime);
+    }
+
+    /**
+     * @param idleTimeout a session with no record for this long (while the worker has read all of its
+     *                    partition) is closed, its state freed, with a dead letter {@code session_idle};
+     *                    {@link Duration#ZERO} never closes one
+     * @param nanoClock   the clock idleness is measured on (nanoseconds, like {@link System#nanoTime})
+     */
+    public InferenceWorker(WorkerClients clients, SessionStepper stepper, String modelId, WorkerMetrics metrics,
+                           Duration idleTimeout, LongSupplier nanoClock) {
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idle timeout " + idleTimeout + " is negative");
+        }
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.nanoClock = nanoClock;
+        if (stepper.units() > Limits.MAX_UNITS) {
+            throw new IllegalArgumentException("the model predicts " + stepper.units() + " units; a prediction "
+                    + "must fit one Kafka record, which allows at most " + Limits.MAX_UNITS);
+        }
         this.clients = clients;
         this.stepper = stepper;
         this.metrics = metrics;
@@ -93,6 +120,13 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     public InferenceWorker(String bootstrapServers, String groupId, SessionStepper stepper, String modelId,
                            WorkerMetrics metrics) {
         this(WorkerClients.kafka(bootstrapServers, groupId), stepper, modelId, metrics);
+    }
+
+    /** A worker with real Kafka clients of consumer group {@code groupId} and the given idle timeout. */
+    public InferenceWorker(String bootstrapServers, String groupId, SessionStepper stepper, String modelId,
+                           WorkerMetrics metrics, Duration idleTimeout) {
+        this(WorkerClients.kafka(bootstrapServers, groupId), stepper, modelId, metrics, idleTimeout,
+                System::nanoTime);
     }
 
     @Override
@@ -158,6 +192,14 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                     publisher.flush();
                     commit(consumer, partitions);
                     offsets.forget(partitions);
+                    release(partitions, "revoked");
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    // another worker may serve them already: nothing to commit, the state to free
+                    offsets.forget(partitions);
+                    release(partitions, "lost");
                 }
 
                 @Override
@@ -179,6 +221,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                     process(records);
                     processed = true;
                 }
+                closeIdleSessions(consumer);
                 if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
                     commit(consumer, consumer.assignment());
                 }
@@ -209,6 +252,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : records) {
             offsets.consumed(source(record), record.offset());
             InputDecoder.Decoded decoded = InputDecoder.decode(record.key(), record.value());
+            if (decoded.accepted() && decoded.input().hasFrame()) {
+                sessions.arrived(decoded.input().getSessionId(), source(record), record.offset(),
+                        nanoClock.getAsLong());
+            }
             if (decoded.accepted()) {
                 planner.add(decoded.input());
                 sources.put(decoded.input(), record);
@@ -221,10 +268,16 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
             for (ModelInput event : round.lifecycle()) {
                 ConsumerRecord<String, byte[]> record = sources.get(event);
                 try {
+                    if (sessions.isDuplicateStart(event)) {
+                        metrics.duplicateStartIgnored();
+                        LOG.info("start of session {} read again while it runs with the same parameters: ignored",
+                                event.getSessionId());
+                    }
                     Optional<Rejection> refused = sessions.apply(event);
+                    sessions.arrived(event.getSessionId(), source(record), record.offset(), nanoClock.getAsLong());
                     if (event.hasStart() && refused.isEmpty()) {
                         metrics.sessionStarted(event.getSessionId());
-                    } else {
+                    } else if (event.hasStop() || refused.get().reason() != DeadLetterReason.CONFLICTING_START) {
                         metrics.sessionEnded(event.getSessionId());
                     }
                     refused.ifPresentOrElse(rejection -> reject(record, event.getSessionId(), rejection),
@@ -294,6 +347,37 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
                 }
                 reject(record, session, stepped.rejection());
             }
+        }
+    }
+
+    /** Closes the sessions idle for the timeout whose partitions the consumer has read to the end. */
+    private void closeIdleSessions(Consumer<String, byte[]> consumer) {
+        if (idleTimeoutNanos == 0) {
+            return;
+        }
+        List<SessionBook.Idle> idle = sessions.closeIdle(nanoClock.getAsLong(), idleTimeoutNanos, partition -> {
+            OptionalLong lag = consumer.currentLag(partition);
+            return lag.isPresent() && lag.getAsLong() == 0;
+        });
+        for (SessionBook.Idle i : idle) {
+            metrics.sessionEnded(i.session());
+            publisher.notice(i.session(), new Rejection(DeadLetterReason.SESSION_IDLE, "no frame for "
+                    + i.idleNanos() / 1_000_000 + " ms (idle timeout " + idleTimeoutNanos / 1_000_000
+                    + " ms): the worker closed the session and freed its state; start it again to go on"),
+                    i.source(), i.lastOffset());
+        }
+        if (!idle.isEmpty()) {
+            metrics.openSessions(sessions.openSessions());
+        }
+    }
+
+    /** Frees the state of the sessions of partitions this worker no longer holds. */
+    private void release(Collection<TopicPartition> partitions, String how) {
+        List<String> released = sessions.release(partitions);
+        released.forEach(metrics::sessionEnded);
+        metrics.openSessions(sessions.openSessions());
+        if (!released.isEmpty()) {
+            LOG.info("partitions {} {}: freed the state of sessions {}", partitions, how, released);
         }
     }
 

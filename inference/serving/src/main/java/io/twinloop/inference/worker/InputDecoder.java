@@ -1,15 +1,21 @@
 package io.twinloop.inference.worker;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import io.twinloop.proto.Limits;
+import io.twinloop.proto.v1.AlignedFrame;
 import io.twinloop.proto.v1.DeadLetterReason;
+import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.StimulusFrame;
 
 /**
  * Turns one {@code twinloop.aligned} record into a {@link ModelInput} the worker can act on, or a
  * {@link Rejection}. The stream has validated these records already; the worker checks again what would
- * otherwise throw later (a null value, no session id, a frame whose pixels do not fill it), because no single
- * record may stop it.
+ * otherwise throw later (a null value, no session id, a frame whose pixels do not fill it, one below the models'
+ * minimum size or beyond {@link Limits}) or poison a session's state (a non-finite pixel or behaviour value),
+ * because no single record may stop the worker or spoil a session.
  */
 final class InputDecoder {
 
@@ -70,11 +76,39 @@ final class InputDecoder {
                     + frame.getWidth() + " x "
                     + frame.getHeight() + " " + frame.getPixelFormat());
         }
+        String tooLarge = Limits.frameSizeProblem(frame.getHeight(), frame.getWidth(), bytesPerPixel);
+        if (tooLarge != null) {
+            return reject(DeadLetterReason.FRAME_TOO_LARGE, "frame " + frame.getFrameIndex() + ": " + tooLarge);
+        }
+        if (!Limits.frameLargeEnough(frame.getHeight(), frame.getWidth())) {
+            return reject(DeadLetterReason.FRAME_TOO_SMALL, "frame " + frame.getFrameIndex() + " is "
+                    + frame.getWidth() + " x " + frame.getHeight() + ", the models take at least "
+                    + Limits.MIN_FRAME_WIDTH + " x " + Limits.MIN_FRAME_HEIGHT);
+        }
         long expected = (long) frame.getWidth() * frame.getHeight() * bytesPerPixel;
         if (frame.getPixels().size() != expected) {
             return reject(DeadLetterReason.WRONG_FRAME_SIZE, "frame " + frame.getFrameIndex() + ": "
                     + frame.getPixels().size()
                     + " pixel bytes, " + expected + " expected");
+        }
+        AlignedFrame aligned = input.getFrame();
+        float[] behaviour = {aligned.getPupilX(), aligned.getPupilY(), aligned.getPupilRadius(),
+            aligned.getTreadmillVelocity()};
+        for (float value : behaviour) {
+            if (!Float.isFinite(value)) {
+                return reject(DeadLetterReason.NON_FINITE_TELEMETRY, "frame " + frame.getFrameIndex()
+                        + ": behaviour input " + value);
+            }
+        }
+        if (frame.getPixelFormat() == PixelFormat.GRAY_F32) {
+            FloatBuffer pixels = frame.getPixels().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
+            for (int i = 0; i < pixels.limit(); i++) {
+                if (!Float.isFinite(pixels.get(i))) {
+                    return reject(DeadLetterReason.INVALID_FRAME, "frame " + frame.getFrameIndex() + ": pixel " + i
+                            + " is " + pixels.get(i));
+                }
+            }
         }
         return new Decoded(input, null);
     }

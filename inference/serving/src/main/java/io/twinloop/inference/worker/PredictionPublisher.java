@@ -39,7 +39,7 @@ final class PredictionPublisher {
 
     /** One output and the input it answers. */
     private record Output(ProducerRecord<String, byte[]> record, TopicPartition source, long offset,
-                          Prediction prediction, DeadLetterReason reason) {
+                          Prediction prediction, DeadLetterReason reason, boolean answersInput) {
     }
 
     private Producer<String, byte[]> producer;
@@ -83,7 +83,7 @@ final class PredictionPublisher {
         }
         Prediction built = prediction.build();
         send(new Output(new ProducerRecord<>(Topics.PREDICTIONS, session, built.toByteArray()), source, offset,
-                built, null));
+                built, null, true));
     }
 
     /**
@@ -98,7 +98,19 @@ final class PredictionPublisher {
         LOG.warn("rejected {}@{} of session {}: {} ({})", source, offset, session, letter.value().getReason(),
                 rejection.detail());
         send(new Output(new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value().toByteArray(),
-                letter.headers()), source, offset, null, rejection.reason()));
+                letter.headers()), source, offset, null, rejection.reason(), true));
+    }
+
+    /**
+     * Sends a dead letter that answers no input (a session closed as idle): it names the partition and offset of
+     * the session's last record, but its acknowledgement marks nothing done in the {@link OffsetBook}.
+     */
+    void notice(String session, Rejection rejection, TopicPartition lastSource, long lastOffset) {
+        ProducerRecord<String, DeadLetter> letter = DeadLetters.record(rejection.reason(), rejection.detail(),
+                session, null, lastSource.topic(), lastSource.partition(), lastOffset);
+        LOG.warn("session {}: {} ({})", session, letter.value().getReason(), rejection.detail());
+        send(new Output(new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value().toByteArray(),
+                letter.headers()), lastSource, lastOffset, null, rejection.reason(), false));
     }
 
     /** Sends again every output whose send failed, in the order they failed. */
@@ -131,7 +143,9 @@ final class PredictionPublisher {
 
     private void acknowledged(Output output, Exception error) {
         if (error == null) {
-            offsets.done(output.source(), output.offset());
+            if (output.answersInput()) {
+                offsets.done(output.source(), output.offset());
+            }
             if (output.prediction() != null) {
                 observer.predictionSent(output.prediction(), WallClock.nowMicros());
             } else {

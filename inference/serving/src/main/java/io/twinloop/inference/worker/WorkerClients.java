@@ -2,6 +2,7 @@ package io.twinloop.inference.worker;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,8 +25,8 @@ public interface WorkerClients {
     Producer<String, byte[]> producer();
 
     /**
-     * Real clients: a consumer of the group with manual commits, and an idempotent producer that sends at
-     * once (linger 0) and waits for every replica.
+     * Real clients: a consumer of the group with manual commits and cooperative rebalancing, and an idempotent
+     * producer that sends at once (linger 0) and waits for every replica.
      */
     static WorkerClients kafka(String bootstrapServers, String groupId) {
         return new WorkerClients() {
@@ -37,7 +38,11 @@ public interface WorkerClients {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256"),
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256",
+                        // a rebalance revokes only the partitions that move, and the worker frees only their
+                        // sessions' state (the eager default revokes every partition at every rebalance)
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        CooperativeStickyAssignor.class.getName()),
                         new StringDeserializer(), new ByteArrayDeserializer());
             }
 

@@ -34,6 +34,7 @@ public final class WorkerMetrics implements FrameStepper.StepObserver, Predictio
     private final Counter replayedFramesSkipped;
     private final Counter sendFailures;
     private final Counter restarts;
+    private final Counter duplicateStarts;
     private final Timer modelStep;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Map<String, SessionMeters> sessions = new ConcurrentHashMap<>();
@@ -55,6 +56,9 @@ public final class WorkerMetrics implements FrameStepper.StepObserver, Predictio
                 .description("Sends the broker did not acknowledge; each is sent again.").register(registry);
         this.restarts = Counter.builder("twinloop.worker.restarts")
                 .description("Restarts of the inference worker's poll loop after a failure.").register(registry);
+        this.duplicateStarts = Counter.builder("twinloop.worker.duplicate.starts")
+                .description("Starts of sessions already running with the same parameters, ignored.")
+                .register(registry);
         this.modelStep = Timer.builder("twinloop.model.step").description("Wall time of one model call (one batch).")
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("twinloop.open.sessions", openSessions, AtomicInteger::get)
@@ -122,6 +126,14 @@ public final class WorkerMetrics implements FrameStepper.StepObserver, Predictio
 
     void restarted() {
         restarts.increment();
+    }
+
+    void duplicateStartIgnored() {
+        duplicateStarts.increment();
+    }
+
+    public long duplicateStartsIgnored() {
+        return (long) duplicateStarts.count();
     }
 
     void openSessions(int open) {

@@ -10,9 +10,10 @@ import java.util.Map;
 /**
  * A stepper for the worker's unit tests: its "state" is the number of frames a session has been stepped, and
  * its rates are [first pixel, frames stepped]. Like the real model it throws for a frame smaller than 2 x 2
- * (before changing any state), and a white first pixel gives NaN.
+ * (before changing any state); it also throws for a first pixel of 2 / 255 (a frame the model fails on, standing
+ * for any runtime failure), and a white first pixel gives NaN.
  */
-final class FakeStepper implements SessionStepper {
+class FakeStepper implements SessionStepper {
 
     final Map<String, Integer> steps = new HashMap<>();
     final List<Integer> batchSizes = new ArrayList<>();
@@ -51,6 +52,9 @@ final class FakeStepper implements SessionStepper {
             }
             if (f.height() < 2 || f.width() < 2) {
                 throw new IllegalArgumentException("a " + f.height() + " x " + f.width() + " frame is too small");
+            }
+            if (f.pixels()[0] == 2 / 255f) {
+                throw new IllegalStateException("the model failed on this frame");
             }
         }
         batchSizes.add(frames.size());

@@ -146,7 +146,7 @@ class InferenceWorkerTest {
                 record(1, "a", WorkerRecords.anonymousFrame(0)),           // body without a session id
                 record(2, "a", (byte[]) null),                              // null value
                 record(3, "a", new byte[] {1, 2, 3, (byte) 0xff, 0x7f}),    // not a ModelInput
-                record(4, "a", WorkerRecords.frame("a", 1, 1, 1, 0)),       // 1 x 1: the model throws
+                record(4, "a", WorkerRecords.frame("a", 1, 4, 4, 2)),       // the model throws
                 record(5, "a", WorkerRecords.frame("a", 2)),
                 record(6, "a", WorkerRecords.frame("a", 2)),                // read again: skipped
                 record(7, "ghost", WorkerRecords.frame("ghost", 0)),
@@ -154,9 +154,10 @@ class InferenceWorkerTest {
                 record(9, "a", WorkerRecords.frame("a", 3, 4, 4, 255)),     // NaN out: the session ends
                 record(10, "a", WorkerRecords.frame("a", 4)),
                 record(11, "c", WorkerRecords.start("c", "")),
-                record(12, "c", WorkerRecords.frame("c", 0))));
+                record(12, "c", WorkerRecords.frame("c", 0)),
+                record(13, "c", WorkerRecords.frame("c", 1, 1, 1, 0))));    // 1 x 1: below the models' minimum
         Thread thread = start(worker);
-        await(() -> committed(consumer) == 13, "every record committed");
+        await(() -> committed(consumer) == 14, "every record committed");
         worker.close();
         thread.join();
 
@@ -171,11 +172,12 @@ class InferenceWorkerTest {
         }
         assertEquals(Map.of("a", List.of(0L, 2L), "c", List.of(0L)), predicted);
         // rounds interleave sessions: compare the reasons without their order
-        assertEquals(List.of("model_step_failed", "non_finite_prediction", "session_ended", "undecodable",
-                "undecodable", "unknown_model", "unknown_session"), reasons(sent).stream().sorted().toList());
+        assertEquals(List.of("frame_too_small", "model_step_failed", "non_finite_prediction", "session_ended",
+                "undecodable", "undecodable", "unknown_model", "unknown_session"),
+                reasons(sent).stream().sorted().toList());
         assertEquals(1, metrics.replayedFramesSkipped());
         assertEquals(3, metrics.predictionsSent());
-        assertEquals(7, metrics.rejected());
+        assertEquals(8, metrics.rejected());
         assertEquals(2, metrics.deadLetters(DeadLetterReason.UNDECODABLE));
         assertEquals(1, metrics.deadLetters(DeadLetterReason.SESSION_ENDED));
         assertTrue(metrics.hasSessionMeters("c"), "a live session has its labelled meters");

@@ -21,12 +21,17 @@ public final class ServiceCliOptions {
                     + " are held; 0 = never wait (default: ${DEFAULT-VALUE})")
     long telemetryWaitMs;
 
+    @Option(names = "--session-idle-timeout", defaultValue = "60",
+            description = "seconds a session may go without a frame before the inference worker closes it, frees"
+                    + " its state and dead-letters session_idle; 0 = never (default: ${DEFAULT-VALUE})")
+    long sessionIdleTimeoutSeconds;
+
     @Option(names = "--application-id", defaultValue = "twinloop",
             description = "Kafka Streams application id; inference workers use <id>-inference (default: ${DEFAULT-VALUE})")
     String applicationId;
 
     ServiceOptions toServiceOptions(String bootstrapServers, Path dataDir) {
         return new ServiceOptions(bootstrapServers, applicationId, dataDir.resolve("streams"), httpHost, httpPort,
-                Duration.ofMillis(telemetryWaitMs));
+                Duration.ofMillis(telemetryWaitMs), Duration.ofSeconds(sessionIdleTimeoutSeconds));
     }
 }

@@ -1,5 +1,7 @@
 package io.twinloop.ops.service;
 
+import io.twinloop.inference.worker.InferenceWorker;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,7 +14,15 @@ import java.time.Duration;
  * @param httpHost             where /health and /metrics listen
  * @param httpPort             their port (0 = any free port)
  * @param telemetryMaxWait     how long a frame may wait for telemetry after its time (0 = never wait)
+ * @param sessionIdleTimeout   a session without a frame for this long is closed by the worker (0 = never)
  */
 public record ServiceOptions(String bootstrapServers, String applicationId, Path stateDir, String httpHost,
-                             int httpPort, Duration telemetryMaxWait) {
+                             int httpPort, Duration telemetryMaxWait, Duration sessionIdleTimeout) {
+
+    /** Options with the worker's default idle timeout ({@link InferenceWorker#DEFAULT_IDLE_TIMEOUT}). */
+    public ServiceOptions(String bootstrapServers, String applicationId, Path stateDir, String httpHost,
+                          int httpPort, Duration telemetryMaxWait) {
+        this(bootstrapServers, applicationId, stateDir, httpHost, httpPort, telemetryMaxWait,
+                InferenceWorker.DEFAULT_IDLE_TIMEOUT);
+    }
 }

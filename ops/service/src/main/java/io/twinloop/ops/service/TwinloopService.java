@@ -82,7 +82,7 @@ public final class TwinloopService implements AutoCloseable {
                 .description("1 when the Kafka Streams stage is running.").register(registry);
         WorkerMetrics metrics = new WorkerMetrics(registry);
         InferenceWorker worker = new InferenceWorker(options.bootstrapServers(),
-                options.applicationId() + "-inference", stepper, modelId, metrics);
+                options.applicationId() + "-inference", stepper, modelId, metrics, options.sessionIdleTimeout());
         Thread thread = new Thread(worker, "twinloop-inference");
         thread.setDaemon(true);
         thread.start();
