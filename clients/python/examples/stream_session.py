@@ -9,6 +9,7 @@ Each session shows a drifting grating at --rate Hz (frame i at i / rate s on the
 samples at 20 Hz and the treadmill at 100 Hz on the same clock, all sent as they happen when --rate > 0 (0: as
 fast as possible, the rig clock advancing by the schedule). --bad-frame-at K sends, after frame K of each session,
 a frame of the wrong size, which must come back as a dead letter (wrong_frame_size) while the session goes on.
+--virtual streams a stimulus optimiser's virtual sessions instead: frames only, the behaviour at its mean.
 Exit status 0 when every frame sent got its prediction, in order; 1 otherwise.
 """
 import argparse
@@ -61,6 +62,8 @@ def main():
     parser.add_argument("--height", type=int, default=36)
     parser.add_argument("--rate", type=float, default=30.0, help="frames per second; 0 = as fast as possible")
     parser.add_argument("--bad-frame-at", type=int, default=-1)
+    parser.add_argument("--virtual", action="store_true",
+                        help="virtual sessions, as a stimulus optimiser runs them: frames only, no telemetry")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the last predictions")
     parser.add_argument("--quiet", action="store_true", help="only the summary line")
     args = parser.parse_args()
@@ -100,11 +103,15 @@ def main():
 
     with Rig(args.bootstrap_servers) as rig:
         clock = RigClock()
-        sessions = [rig.start_session(s, args.model_id, args.width, args.height, mouse_id="example-mouse",
-                                      frame_rate_hz=rate, pupil_x=standardisation(*PUPIL_X),
-                                      pupil_y=standardisation(*PUPIL_Y),
-                                      pupil_radius=standardisation(*PUPIL_RADIUS),
-                                      treadmill_velocity=standardisation(*SPEED)) for s in ids]
+        if args.virtual:
+            sessions = [rig.start_virtual_session(s, args.model_id, args.width, args.height, frame_rate_hz=rate)
+                        for s in ids]
+        else:
+            sessions = [rig.start_session(s, args.model_id, args.width, args.height, mouse_id="example-mouse",
+                                          frame_rate_hz=rate, pupil_x=standardisation(*PUPIL_X),
+                                          pupil_y=standardisation(*PUPIL_Y),
+                                          pupil_radius=standardisation(*PUPIL_RADIUS),
+                                          treadmill_velocity=standardisation(*SPEED)) for s in ids]
         for time_us, _, s, kind, index in schedule(ids, args.frames, rate):
             if paced:
                 # Read what came back while waiting for the event's time; stamp with the clock when it is sent.
@@ -113,6 +120,8 @@ def main():
                         show(item)
                 time_us = clock.now_us()
             session, seconds = sessions[s], time_us / 1e6
+            if kind != "frame" and args.virtual:
+                continue
             if kind == "eye":
                 session.eye(time_us, PUPIL_X[0] + 5 * math.sin(1.3 * seconds + s),
                             PUPIL_Y[0] + 4 * math.cos(0.7 * seconds), PUPIL_RADIUS[0] + 2 * math.sin(0.4 * seconds))

@@ -102,18 +102,17 @@ class PythonRigClientTest {
         throw new IllegalStateException("no clients/python above " + Path.of("").toAbsolutePath());
     }
 
-    @Test
-    void theExampleStreamsTwoSessionsAndGetsEveryPredictionInOrderAndItsBadFrameBackAsADeadLetter()
-            throws Exception {
-        assumeTrue(missing == null, () -> "Python rig client test skipped: " + missing
-                + " (Debian: apt-get install python3-confluent-kafka python3-protobuf protobuf-compiler)");
-        Path generated = dir.resolve("generated");
-        Path log = dir.resolve("python.log");
-        ProcessBuilder builder = new ProcessBuilder(python, root.resolve("clients/python/examples/stream_session.py")
-                .toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--model-id", MODEL,
-                "--sessions", String.valueOf(SESSIONS.size()), "--session-prefix", PREFIX,
-                "--frames", String.valueOf(FRAMES), "--rate", "30", "--bad-frame-at", String.valueOf(BAD_FRAME_AT),
-                "--timeout", "90").redirectErrorStream(true).redirectOutput(log.toFile());
+    /** The example's exit status and output (stdout and stderr), run as a rig would run it. */
+    private record Run(int status, String output) {
+    }
+
+    private static Run example(Path generated, String... args) throws Exception {
+        Path log = Files.createTempFile(dir, "python", ".log");
+        List<String> command = new ArrayList<>(List.of(python,
+                root.resolve("clients/python/examples/stream_session.py").toString(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--model-id", MODEL, "--timeout", "90"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // protoc makes the classes here, in this run, from the proto the Java side was built from.
         builder.environment().put("TWINLOOP_PROTO_OUT", generated.toString());
         Process process = builder.start();
@@ -123,7 +122,23 @@ class PythonRigClientTest {
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertTrue(ended, "the Python rig did not end:\n" + output);
-        assertEquals(0, process.exitValue(), "the Python rig's exit status:\n" + output);
+        return new Run(process.exitValue(), output);
+    }
+
+    private static void assumePython() {
+        assumeTrue(missing == null, () -> "Python rig client test skipped: " + missing
+                + " (Debian: apt-get install python3-confluent-kafka python3-protobuf protobuf-compiler)");
+    }
+
+    @Test
+    void theExampleStreamsTwoSessionsAndGetsEveryPredictionInOrderAndItsBadFrameBackAsADeadLetter()
+            throws Exception {
+        assumePython();
+        Path generated = dir.resolve("generated");
+        Run run = example(generated, "--sessions", String.valueOf(SESSIONS.size()), "--session-prefix", PREFIX,
+                "--frames", String.valueOf(FRAMES), "--rate", "30", "--bad-frame-at", String.valueOf(BAD_FRAME_AT));
+        String output = run.output();
+        assertEquals(0, run.status(), "the Python rig's exit status:\n" + output);
         assertTrue(Files.isRegularFile(generated.resolve("twinloop/v1/twinloop_pb2.py")),
                 "protoc made the classes in this run");
 
@@ -192,6 +207,18 @@ class PythonRigClientTest {
             }
         }
         assertEquals(SESSIONS.size(), found);
+    }
+
+    @Test
+    void aStimulusOptimisersVirtualSessionGetsEveryFrameWithoutTelemetry() throws Exception {
+        assumePython();
+        Run run = example(dir.resolve("generated-virtual"), "--virtual", "--session-prefix", "py-virtual",
+                "--frames", "20", "--rate", "0", "--quiet");
+        assertEquals(0, run.status(), run.output());
+        JsonNode summary = new ObjectMapper().readTree(run.output().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(20, summary.get("predictions").asInt(), run.output());
+        assertEquals(0, summary.get("lost").asInt(), run.output());
+        assertTrue(summary.get("dead_letters").isEmpty(), "no telemetry, nothing refused: " + run.output());
     }
 
     /** What the Python side needs, checked by running it. */
