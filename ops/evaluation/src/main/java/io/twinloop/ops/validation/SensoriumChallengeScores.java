@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  *       {@code mean(((y1 - mean y1) / (std y1 + eps)) * ((y2 - mean y2) / (std y2 + eps)))} with population standard
  *       deviations (ddof 0) and {@code eps = 1e-8}; a NaN correlation counts as 0; then the mean over neurons;</li>
  *   <li>{@code correlation_to_average}: the trials of one video averaged frame by frame, responses and predictions
- *       alike, the averages of all videos concatenated, then the same correlation and mean.</li>
+ *       alike, the averages of all videos concatenated, then the same correlation and mean (the challenge's test
+ *       videos were all shown 10 times; a video shown once here enters as its one trial).</li>
  * </ul>
  * Unlike {@link Pearson} nothing is skipped: a NaN inside a scored frame makes that neuron's correlation NaN, hence
  * 0, as in the challenge. The leaderboard then averaged the per-mouse figures over mice and added 1e-5 to the
