@@ -36,6 +36,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "frames at the start of every trial left out of the scores (default: ${DEFAULT-VALUE})")
     int burnIn;
 
+    @Option(names = "--challenge-skip-frames", defaultValue = "50",
+            description = "frames at the start of every trial that the Sensorium 2023 challenge's scores leave out"
+                    + " (default: ${DEFAULT-VALUE}, the challenge's)")
+    int challengeSkipFrames;
+
     @Option(names = "--drain-seconds", defaultValue = "60",
             description = "after publishing, give up on missing predictions when none arrived for this long"
                     + " (default: ${DEFAULT-VALUE})")
@@ -54,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         serving.model.configureThreads(1);
         RecordingReplay replay = new RecordingReplay(recording, new LinkedHashSet<>(tiers), realTime, burnIn,
-                java.time.Duration.ofSeconds(drainSeconds));
+                java.time.Duration.ofSeconds(drainSeconds)).challengeSkipFrames(challengeSkipFrames);
         boolean groundTruth = twin.equals("ground-truth");
         if (!groundTruth && !twin.equals("model")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

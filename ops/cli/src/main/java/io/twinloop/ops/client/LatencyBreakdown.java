@@ -48,7 +48,10 @@ public final class LatencyBreakdown {
     }
 
     private void add(Stage stage, long micros) {
-        histograms.get(stage).recordValue(Math.max(0, micros));
+        // Clamped into the histogram's range: a prediction published long ago (an earlier run's, still in a kept
+        // broker log) would otherwise throw and end the collector's thread.
+        Histogram histogram = histograms.get(stage);
+        histogram.recordValue(Math.min(histogram.getHighestTrackableValue(), Math.max(0, micros)));
     }
 
     /** @return a copy of one stage's histogram, microseconds */

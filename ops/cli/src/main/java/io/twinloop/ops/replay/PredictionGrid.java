@@ -30,6 +30,12 @@ final class PredictionGrid {
         trialOfSession.put(sessionId, row);
     }
 
+    /** As {@link #expect(String, int)}, for a trial of {@code frames} frames (released trials differ in length). */
+    synchronized void expect(String sessionId, int row, int frames) {
+        values[row] = new float[frames][];
+        trialOfSession.put(sessionId, row);
+    }
+
     synchronized void accept(Prediction p) {
         Integer row = trialOfSession.get(p.getSessionId());
         if (row == null || p.getFrameIndex() < 0 || p.getFrameIndex() >= values[row].length) {
@@ -60,7 +66,7 @@ final class PredictionGrid {
         return duplicates.get();
     }
 
-    /** @return [trial][frame][unit]; NaN where no prediction arrived */
+    /** @return [trial][frame][unit], each trial at its own length; NaN where no prediction arrived */
     synchronized float[][][] toArray() {
         float[][][] out = new float[values.length][][];
         for (int i = 0; i < values.length; i++) {

@@ -12,6 +12,7 @@ import io.twinloop.ops.validation.Moments;
 import io.twinloop.ops.validation.NeuronScorer;
 import io.twinloop.ops.validation.NeuronScores;
 import io.twinloop.ops.validation.RecordedResponses;
+import io.twinloop.ops.validation.SensoriumChallengeScores;
 import io.twinloop.ops.validation.ReportInput;
 import io.twinloop.ops.validation.ValidationReport;
 import io.twinloop.recordings.npy.Npy;
@@ -42,6 +43,7 @@ public final class RecordingReplay {
     private final boolean realTime;
     private final int burnIn;
     private final Duration drain;
+    private int challengeSkipFrames = SensoriumChallengeScores.SKIP_FRAMES;
 
     public RecordingReplay(Path recording, Set<String> tiers, boolean realTime, int burnIn, Duration drain)
             throws IOException {
@@ -57,6 +59,18 @@ public final class RecordingReplay {
         this.realTime = realTime;
         this.burnIn = burnIn;
         this.drain = drain;
+    }
+
+    /**
+     * Frames at the start of every trial that the Sensorium 2023 challenge's scores leave out (50, the challenge's;
+     * fewer for recordings with shorter trials).
+     */
+    public RecordingReplay challengeSkipFrames(int frames) {
+        if (frames < 0) {
+            throw new IllegalArgumentException("--challenge-skip-frames must be >= 0, got " + frames);
+        }
+        this.challengeSkipFrames = frames;
+        return this;
     }
 
     /**
@@ -108,8 +122,10 @@ public final class RecordingReplay {
                 for (int i = 0; i < trials; i++) {
                     int trial = recorded.trials().get(i);
                     String session = "replay-" + run + "-trial-" + trial;
-                    grid.expect(session, i);
-                    ReplayedTrial inputs = ReplayedTrial.read(reader, extras, trial, frames);
+                    // Each trial at its own length: the challenge's scores use every frame of every trial, the
+                    // other scores the frames all trials have.
+                    ReplayedTrial inputs = ReplayedTrial.read(reader, extras, trial, reader.frames(trial));
+                    grid.expect(session, i, inputs.frames().frames().length);
                     sent += publisher.publish(session, inputs.frames(), inputs.behaviour());
                     bar.step();
                 }
@@ -130,13 +146,22 @@ public final class RecordingReplay {
                 bar.stepTo(grid.filled());
             }
             collector.close();
-            return report(reportDir, grid, collector.latency(), sent);
+            return report(reportDir, grid, collector.latency(), sent, reader);
         }
     }
 
-    private String report(Path reportDir, PredictionGrid grid, LatencyBreakdown latency, long sent)
-            throws IOException {
-        float[][][] predictions = grid.toArray();
+    private String report(Path reportDir, PredictionGrid grid, LatencyBreakdown latency, long sent,
+                          SensoriumReader reader) throws IOException {
+        float[][][] ownLengths = grid.toArray();
+        int common = recorded.responses()[0].length;
+        float[][][] predictions = new float[ownLengths.length][][];
+        for (int i = 0; i < ownLengths.length; i++) {
+            predictions[i] = java.util.Arrays.copyOf(ownLengths[i], common);
+            for (int t = ownLengths[i].length; t < common; t++) {
+                predictions[i][t] = new float[units()];
+                java.util.Arrays.fill(predictions[i][t], Float.NaN);  // a trial that had fewer frames to send
+            }
+        }
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
         out.put("frames", sent);
@@ -159,6 +184,8 @@ public final class RecordingReplay {
         out.put("median_correlation_to_average", finiteMedian(scores.correlationToAverage()));
         out.put("median_cc_norm", finiteMedian(scores.ccNorm()));
         out.put("median_cc_max", finiteMedian(scores.ccMax()));
+        out.set("challenge", io.twinloop.ops.validation.ChallengeReport.write(reportDir, reader, recorded.trials(), recorded.clipIds(),
+                ownLengths, challengeSkipFrames));
         out.put("report", reportDir.resolve(ValidationReport.MARKDOWN).toString());
         return out.toString();
     }

@@ -70,13 +70,25 @@ class ReleasedSensoriumCliTest {
         assertTrue(Files.size(model) > 0);
 
         Run replay = twinloop(dir, "replay", FIXTURE.resolve("mouse-new").toString(), "--report",
-                dir.resolve("report").toString(), "--params", model.toString(), "--burn-in", "2");
+                dir.resolve("report").toString(), "--params", model.toString(), "--burn-in", "2",
+                "--challenge-skip-frames", "2");
         assertEquals(0, replay.status(), replay.stderr());
         JsonNode replayed = replay.lastLine();
-        // 4 oracle trials (2 clips x 2 repeats found from identical videos), cropped to the 11 frames all have;
-        // the 2 final_test_main trials hold all-zero (withheld) responses and stay out
+        // 4 oracle trials (2 clips x 2 repeats found from identical videos) of 12, 11, 12 and 11 frames, each
+        // replayed at its own length and scored cropped to the 11 frames all have; the 2 final_test_main trials hold
+        // all-zero (withheld) responses and stay out
         assertEquals(4, replayed.get("trials").asInt(), replay.stdout());
-        assertEquals(4 * 11, replayed.get("frames").asLong(), replay.stdout());
+        assertEquals(12 + 11 + 12 + 11, replayed.get("frames").asLong(), replay.stdout());
+        // the challenge's scores: every trial at its own length after the skipped frames, repeats of 2 videos
+        JsonNode challenge = replayed.get("challenge");
+        assertEquals(2, challenge.get("skip_frames").asInt(), replay.stdout());
+        assertEquals(4, challenge.get("trials").asInt(), replay.stdout());
+        assertEquals(2, challenge.get("videos").asInt(), replay.stdout());
+        assertEquals(10 + 9 + 10 + 9, challenge.get("frames_scored").asLong(), replay.stdout());
+        assertTrue(Double.isFinite(challenge.get("single_trial_correlation").asDouble(Double.NaN)), replay.stdout());
+        assertTrue(Double.isFinite(challenge.get("correlation_to_average").asDouble(Double.NaN)), replay.stdout());
+        assertTrue(Files.readString(dir.resolve("report").resolve("report.md"))
+                .contains("Sensorium 2023 challenge scores"));
         assertEquals(0, replayed.get("lost").asLong(), replay.stdout());
         assertEquals(6, replayed.get("units").asInt(), replay.stdout());
         // The same network on the same inputs (rounded 36 x 64 pixels, the same standardisation) through Kafka

@@ -28,15 +28,19 @@ final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private final HealthCheck health;
     private final PrometheusMeterRegistry metrics;
+    /** The console at / and /console.json, or null. */
+    private final LiveConsole console;
 
-    StatusRoutesHandler(HealthCheck health, PrometheusMeterRegistry metrics) {
+    StatusRoutesHandler(HealthCheck health, PrometheusMeterRegistry metrics, LiveConsole console) {
         this.health = health;
         this.metrics = metrics;
+        this.console = console;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.path();
         FullHttpResponse response;
         if (!request.method().equals(HttpMethod.GET)) {
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
@@ -48,6 +52,11 @@ final class StatusRoutesHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     : HttpResponseStatus.OK, body, "application/json");
         } else if (path.equals("/metrics")) {
             response = text(HttpResponseStatus.OK, metrics.scrape(PROMETHEUS_TEXT), PROMETHEUS_TEXT);
+        } else if (console != null && path.equals("/")) {
+            response = text(HttpResponseStatus.OK, ConsolePage.HTML, "text/html; charset=utf-8");
+        } else if (console != null && path.equals("/console.json")) {
+            response = text(HttpResponseStatus.OK, console.snapshot(ConsolePage.parameter(query, "session"),
+                    ConsolePage.unit(query)), "application/json");
         } else {
             response = text(HttpResponseStatus.NOT_FOUND, "not found: try /health or /metrics\n", "text/plain");
         }

@@ -14,15 +14,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
 
-/** The service's HTTP port: {@code /health} and {@code /metrics} (Prometheus text format). */
+/**
+ * The service's HTTP port: {@code /health}, {@code /metrics} (Prometheus text format) and, with a {@link LiveConsole},
+ * the console at {@code /} and its data at {@code /console.json}.
+ */
 public final class StatusServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final LiveConsole console;
 
-    private StatusServer(EventLoopGroup group, Channel channel) {
+    private StatusServer(EventLoopGroup group, Channel channel, LiveConsole console) {
         this.group = group;
         this.channel = channel;
+        this.console = console;
     }
 
     /**
@@ -31,6 +36,12 @@ public final class StatusServer implements AutoCloseable {
      */
     public static StatusServer start(String host, int port, HealthCheck health, PrometheusMeterRegistry metrics)
             throws InterruptedException {
+        return start(host, port, health, metrics, null);
+    }
+
+    /** As {@link #start(String, int, HealthCheck, PrometheusMeterRegistry)}, also serving {@code console}. */
+    public static StatusServer start(String host, int port, HealthCheck health, PrometheusMeterRegistry metrics,
+                                     LiveConsole console) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Channel channel = new ServerBootstrap()
                 .group(group)
@@ -41,11 +52,11 @@ public final class StatusServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(16 * 1024))
-                                .addLast(new StatusRoutesHandler(health, metrics));
+                                .addLast(new StatusRoutesHandler(health, metrics, console));
                     }
                 })
                 .bind(host, port).sync().channel();
-        return new StatusServer(group, channel);
+        return new StatusServer(group, channel, console);
     }
 
     public int port() {
@@ -56,5 +67,12 @@ public final class StatusServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (console != null) {
+            try {
+                console.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

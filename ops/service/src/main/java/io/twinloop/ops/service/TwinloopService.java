@@ -104,7 +104,8 @@ public final class TwinloopService implements AutoCloseable {
                 case DOWN -> new HealthCheck.Status(HealthCheck.State.DOWN, inference.detail());
             };
         };
-        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health, registry);
+        StatusServer status = StatusServer.start(options.httpHost(), options.httpPort(), health, registry,
+                io.twinloop.ops.http.LiveConsole.start(options.bootstrapServers()));
         LOG.info("twinloop serving model '{}' on {}; status on http://{}:{}/health", modelId,
                 options.bootstrapServers(), options.httpHost(), status.port());
         return new TwinloopService(streams, worker, thread, status, metrics, registry, binders, distrusted);
