@@ -8,14 +8,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinloop.inference.model.network.Network;
 import io.twinloop.inference.model.numerics.ComputeEnvironment;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
+import io.twinloop.inference.model.elements.Convolution2d;
+import io.twinloop.inference.model.elements.Precision;
+import io.twinloop.inference.model.numerics.NumericsSelfCheck;
+import io.twinloop.ops.bench.ConvolutionProfile;
 import io.twinloop.ops.bench.MatmulPeak;
+import io.twinloop.ops.bench.PeakShapes;
 import io.twinloop.ops.bench.ModelStepBenchmark;
 import io.twinloop.ops.bench.TorchScriptStepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -52,50 +61,75 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--matmul-size", defaultValue = "2048", description = "n of the n x n matmul (default: ${DEFAULT-VALUE})")
     int matmulSize;
 
+    @Option(names = "--profile", description = "also time each of the network's convolutions on its own (which"
+            + " layers dominate a step), at the largest batch, in each precision")
+    boolean profile;
+
+    @Option(names = "--peak-repeats", defaultValue = "5",
+            description = "timed runs of each peak shape, measured before and after the model rows (default: ${DEFAULT-VALUE})")
+    int peakRepeats;
+
     @Override
     public Integer call() {
         model.configureThreads(0);
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
+        List<Precision> precisions = model.precisions();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Network network = model.createNetwork(manager, "bench", java.util.Collections.max(batches));
+            int maxBatch = java.util.Collections.max(batches);
+            Network network = model.createNetwork(manager, "bench", maxBatch);
             boolean published = network.config().equals(
                     io.twinloop.inference.model.network.NetworkConfig.published(network.units()));
             out.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
             out.set("environment", json.valueToTree(ComputeEnvironment.current().asMap()));
             out.put("device", manager.getDevice().toString());
             out.put("threads", Runtime.getRuntime().availableProcessors());
-            out.put("model", published ? "published" : "other");
+            out.put("model", published ? "published" : model.configName());
             out.put("units", network.units());
+            out.put("precisions", precisions.toString());
+            Convolution2d.Call largest = largestConvolution(network, maxBatch);
+            Map<String, double[]> peaks = new LinkedHashMap<>();
+            measurePeaks(manager, largest, precisions, peaks);
             ArrayNode rows = out.putArray("batches");
-            System.err.printf("%-6s %10s %10s %12s %12s %10s %14s%n", "batch", "ms/step", "frames/s", "model GFLOP/s",
-                    "matmul GFLOP/s", "of peak", "state MB/session");
+            System.err.printf("%-6s %-5s %10s %10s %12s %12s %10s %14s%n", "batch", "prec", "ms/step", "frames/s",
+                    "model GFLOP/s", "matmul GFLOP/s", "of matmul", "state MB/session");
+            List<ObjectNode> modelRows = new ArrayList<>();
             for (int batch : batches) {
-                // measure the yardstick next to each model run, so that both see the same machine load
-                double peakBefore = MatmulPeak.gflops(manager, matmulSize, 5);
-                ModelStepBenchmark.Result r = ModelStepBenchmark.run(network, batch, warmup, steps, 42);
-                double peakAfter = MatmulPeak.gflops(manager, matmulSize, 5);
-                double peak = (peakBefore + peakAfter) / 2;
-                ObjectNode row = rows.addObject();
-                row.put("batch", batch);
-                row.put("ms_per_step_median", round(r.medianMs()));
-                row.put("ms_per_step_min", round(r.minMs()));
-                row.put("ms_per_step_max", round(r.maxMs()));
-                row.put("ms_per_frame", round(r.medianMs() / batch));
-                row.put("frames_per_second", round(r.framesPerSecond()));
-                row.put("matmul_peak_gflops", round(peak));
-                row.put("state_bytes_per_session", r.stateBytes());
-                String rate = "n/a";
-                String fraction = "n/a";
-                if (published) {
-                    double gflops = PUBLISHED_GFLOP_PER_FRAME * batch / (r.medianMs() / 1000);
-                    row.put("model_gflops", round(gflops));
-                    row.put("fraction_of_matmul_peak", round(gflops / peak));
-                    rate = String.format(Locale.ROOT, "%.1f", gflops);
-                    fraction = String.format(Locale.ROOT, "%.2f", gflops / peak);
+                for (Precision precision : precisions) {
+                    // measure the yardstick next to each model run, so that both see the same machine load
+                    double peakBefore = MatmulPeak.gflops(manager, matmulSize, 5);
+                    ModelStepBenchmark.Result r = Convolution2d.withPrecision(precision,
+                            () -> ModelStepBenchmark.run(network, batch, warmup, steps, 42));
+                    double peakAfter = MatmulPeak.gflops(manager, matmulSize, 5);
+                    double peak = (peakBefore + peakAfter) / 2;
+                    ObjectNode row = rows.addObject();
+                    modelRows.add(row);
+                    row.put("batch", batch);
+                    row.put("precision", precision.toString());
+                    row.put("ms_per_step_median", round(r.medianMs()));
+                    row.put("ms_per_step_min", round(r.minMs()));
+                    row.put("ms_per_step_max", round(r.maxMs()));
+                    row.put("ms_per_frame", round(r.medianMs() / batch));
+                    row.put("frames_per_second", round(r.framesPerSecond()));
+                    row.put("matmul_peak_gflops", round(peak));
+                    row.put("state_bytes_per_session", r.stateBytes());
+                    String rate = "n/a";
+                    String fraction = "n/a";
+                    if (published) {
+                        double gflops = PUBLISHED_GFLOP_PER_FRAME * batch / (r.medianMs() / 1000);
+                        row.put("model_gflops", round(gflops));
+                        row.put("fraction_of_matmul_peak", round(gflops / peak));
+                        rate = String.format(Locale.ROOT, "%.1f", gflops);
+                        fraction = String.format(Locale.ROOT, "%.2f", gflops / peak);
+                    }
+                    System.err.printf(Locale.ROOT, "%-6d %-5s %10.1f %10.2f %12s %12.1f %10s %14.1f%n", batch,
+                            precision, r.medianMs(), r.framesPerSecond(), rate, peak, fraction, r.stateBytes() / 1e6);
                 }
-                System.err.printf(Locale.ROOT, "%-6d %10.1f %10.2f %12s %12.1f %10s %14.1f%n", batch, r.medianMs(),
-                        r.framesPerSecond(), rate, peak, fraction, r.stateBytes() / 1e6);
+            }
+            measurePeaks(manager, largest, precisions, peaks);
+            reportPeaks(out, largest, peaks, modelRows, published);
+            if (profile) {
+                profile(out, network, maxBatch, precisions);
             }
             if (model.torchscript() != null) {
                 benchTorchScript(out, manager);
@@ -103,6 +137,88 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.println(out);
         return 0;
+    }
+
+    /** @return the network's convolution with the most arithmetic per call, at {@code batch} */
+    private static Convolution2d.Call largestConvolution(Network network, int batch) {
+        return NumericsSelfCheck.convolutions(network, 36, 64, false).stream()
+                .max(java.util.Comparator.comparingDouble(PeakShapes::flops)).orElse(PeakShapes.CONV_256.withBatch(1))
+                .withBatch(batch);
+    }
+
+    /** Appends one measurement of each peak shape in each precision to {@code peaks} (name -> rates). */
+    private void measurePeaks(NDManager manager, Convolution2d.Call largest, List<Precision> precisions,
+                              Map<String, double[]> peaks) {
+        for (Precision p : precisions) {
+            add(peaks, "matmul " + matmulSize + "^3 " + p, PeakShapes.matmul(manager, matmulSize, peakRepeats, p));
+            add(peaks, "conv 256->256 3x3 36x64 batch 4 " + p, PeakShapes.conv(manager, PeakShapes.CONV_256,
+                    peakRepeats, p));
+            add(peaks, "network's largest conv " + p, PeakShapes.conv(manager, largest, peakRepeats, p));
+        }
+    }
+
+    private static void add(Map<String, double[]> peaks, String name, double rate) {
+        double[] before = peaks.get(name);
+        double[] now = before == null ? new double[] {rate} : new double[] {before[0], rate};
+        peaks.put(name, now);
+    }
+
+    /** The peak shapes (mean of the measurements before and after the model rows) and each row's fraction of the best. */
+    private static void reportPeaks(ObjectNode out, Convolution2d.Call largest, Map<String, double[]> peaks,
+                                    List<ObjectNode> modelRows, boolean published) {
+        ObjectNode node = out.putObject("peak_shapes");
+        node.put("largest_network_conv", largest.toString());
+        node.put("measured", "before and after the model rows; the mean of both, and each");
+        Map<String, Double> best = new LinkedHashMap<>();
+        System.err.printf("%-44s %12s %22s%n", "peak shape", "GFLOP/s", "(before, after)");
+        for (Map.Entry<String, double[]> e : peaks.entrySet()) {
+            double[] r = e.getValue();
+            double mean = Arrays.stream(r).average().orElse(Double.NaN);
+            ObjectNode shape = node.putObject(e.getKey());
+            shape.put("gflops", round(mean));
+            shape.put("gflops_before", round(r[0]));
+            shape.put("gflops_after", round(r[r.length - 1]));
+            String precision = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
+            best.merge(precision, mean, Math::max);
+            best.merge("any", mean, Math::max);
+            System.err.printf(Locale.ROOT, "%-44s %12.1f %10.1f, %9.1f%n", e.getKey(), mean, r[0], r[r.length - 1]);
+        }
+        node.set("best_gflops", new ObjectMapper().valueToTree(best));
+        if (published) {
+            for (ObjectNode row : modelRows) {
+                double gflops = row.get("model_gflops").asDouble();
+                row.put("fraction_of_best_peak_same_precision", round(gflops / best.get(row.get("precision").asText())));
+                row.put("fraction_of_best_peak", round(gflops / best.get("any")));
+                System.err.printf(Locale.ROOT, "batch %d %s: %.2f of the best %s shape, %.2f of the best of all%n",
+                        row.get("batch").asInt(), row.get("precision").asText(),
+                        gflops / best.get(row.get("precision").asText()), row.get("precision").asText(),
+                        gflops / best.get("any"));
+            }
+        }
+    }
+
+    /** Each convolution of a step timed on its own: which layers dominate, per precision. */
+    private void profile(ObjectNode out, Network network, int batch, List<Precision> precisions) {
+        ObjectNode node = out.putObject("convolution_profile");
+        node.put("batch", batch);
+        for (Precision p : precisions) {
+            List<ConvolutionProfile.Row> rows = ConvolutionProfile.run(network, batch, 5, p);
+            double total = rows.stream().mapToDouble(ConvolutionProfile.Row::msPerStep).sum();
+            ArrayNode list = node.putArray(p.toString());
+            System.err.printf(Locale.ROOT, "convolutions of one step at batch %d in %s: %.1f ms in all%n", batch, p,
+                    total);
+            for (ConvolutionProfile.Row row : rows) {
+                ObjectNode r = list.addObject();
+                r.put("call", row.call().toString());
+                r.put("calls_per_step", row.calls());
+                r.put("gflop_per_call", round(row.gflop()));
+                r.put("ms_per_call", round(row.msPerCall()));
+                r.put("ms_per_step", round(row.msPerStep()));
+                System.err.printf(Locale.ROOT, "  %7.2f ms/step %3d x %7.3f GFLOP  %s%n", row.msPerStep(), row.calls(),
+                        row.gflop(), row.call());
+            }
+            node.put(p + "_total_ms", round(total));
+        }
     }
 
     /** The TorchScript twin's rows beside the Java port's, timed the same way (no FLOP count: the file has none). */
