@@ -22,18 +22,26 @@ import java.util.Map;
  */
 public final class ConvolutionProfile {
 
-    /** One distinct convolution of a step: calls per step, GFLOP per call, median ms per call. */
-    public record Row(Convolution2d.Call call, int calls, double gflop, double msPerCall) {
-        public double msPerStep() {
-            return calls * msPerCall;
+    /**
+     * One distinct convolution of a step: calls per step, GFLOP per call, median ms per call in fp32 and in bf16
+     * (timed alternately, so that both see the same load), and the median of the per-pair ratios fp32 / bf16.
+     */
+    public record Row(Convolution2d.Call call, int calls, double gflop, double fp32Ms, double bf16Ms,
+                      double speedup) {
+        public double fp32MsPerStep() {
+            return calls * fp32Ms;
+        }
+
+        public double bf16MsPerStep() {
+            return calls * bf16Ms;
         }
     }
 
     private ConvolutionProfile() {
     }
 
-    /** @return the network's convolutions at {@code batch}, most time per step first */
-    public static List<Row> run(Network network, int batch, int repeats, Precision p) {
+    /** @return the network's convolutions at {@code batch}, most fp32 time per step first */
+    public static List<Row> run(Network network, int batch, int repeats) {
         Map<Convolution2d.Call, Integer> counts = new LinkedHashMap<>();
         try (NDManager manager = network.manager().newSubManager(); NoGrad noGrad = new NoGrad()) {
             NetworkState state = NetworkState.fresh();
@@ -51,14 +59,16 @@ public final class ConvolutionProfile {
             }
         }
         List<Row> rows = new ArrayList<>();
-        try (NDManager manager = network.manager().newSubManager()) {
-            for (Map.Entry<Convolution2d.Call, Integer> e : counts.entrySet()) {
-                double flops = PeakShapes.flops(e.getKey());
-                double gflops = PeakShapes.conv(manager, e.getKey(), repeats, p);
-                rows.add(new Row(e.getKey(), e.getValue(), flops / 1e9, flops / gflops / 1e6));
+        for (Map.Entry<Convolution2d.Call, Integer> e : counts.entrySet()) {
+            double[][] ms = PeakShapes.pairedMs(network.manager(), e.getKey(), repeats);
+            double[] ratios = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                ratios[i] = ms[0][i] / ms[1][i];
             }
+            rows.add(new Row(e.getKey(), e.getValue(), PeakShapes.flops(e.getKey()) / 1e9, PeakShapes.median(ms[0]),
+                    PeakShapes.median(ms[1]), PeakShapes.median(ratios)));
         }
-        rows.sort(Comparator.comparingDouble(Row::msPerStep).reversed());
+        rows.sort(Comparator.comparingDouble(Row::fp32MsPerStep).reversed());
         return rows;
     }
 }

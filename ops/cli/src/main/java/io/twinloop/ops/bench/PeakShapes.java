@@ -65,6 +65,43 @@ public final class PeakShapes {
         return 2.0 * x[0] * w[0] * outH * outW * w[1] * w[2] * w[3];
     }
 
+    /**
+     * @return [0] fp32 and [1] bf16 milliseconds of {@code repeats} runs of {@code call}, each fp32 run followed by
+     *         a bf16 run, so that each pair sees the same load
+     */
+    public static double[][] pairedMs(NDManager manager, Convolution2d.Call call, int repeats) {
+        double[][] ms = new double[2][repeats];
+        try (NDManager scope = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
+            NDArray x = scope.randomNormal(call.input());
+            NDArray w = scope.randomNormal(call.weight());
+            NDArray b = call.bias() ? scope.randomNormal(new Shape(call.weight().get(0))) : null;
+            Precision[] both = {Precision.FP32, Precision.BF16};
+            for (int i = -1; i < repeats; i++) {
+                for (int k = 0; k < 2; k++) {
+                    long start = System.nanoTime();
+                    Convolution2d.withPrecision(both[k], () -> {
+                        NDArray y = Convolution2d.apply(x, w, b, call.stride(), call.padding(), call.groups());
+                        y.toFloatArray();
+                        y.close();
+                        return null;
+                    });
+                    if (i >= 0) {
+                        ms[k][i] = (System.nanoTime() - start) / 1e6;
+                    }
+                }
+            }
+            Bf16Kernels.get().forget(); // this random weight; the model's register again on their next use
+        }
+        return ms;
+    }
+
+    /** @return the median of v (v is not changed) */
+    public static double median(double[] v) {
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
     private static double median(int repeats, double flops, Runnable work) {
         work.run(); // warm-up: thread pool, allocator, kernel selection, bf16 weight registration
         double[] rates = new double[repeats];

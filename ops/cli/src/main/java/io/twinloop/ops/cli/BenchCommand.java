@@ -14,6 +14,7 @@ import io.twinloop.inference.model.numerics.NumericsSelfCheck;
 import io.twinloop.ops.bench.ConvolutionProfile;
 import io.twinloop.ops.bench.MatmulPeak;
 import io.twinloop.ops.bench.PeakShapes;
+import io.twinloop.ops.bench.PrecisionComparison;
 import io.twinloop.ops.bench.ModelStepBenchmark;
 import io.twinloop.ops.bench.TorchScriptStepBenchmark;
 import picocli.CommandLine.Command;
@@ -69,6 +70,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "timed runs of each peak shape, measured before and after the model rows (default: ${DEFAULT-VALUE})")
     int peakRepeats;
 
+    @Option(names = "--accuracy-frames", defaultValue = "0",
+            description = "also step the network over this many frames in fp32 and bf16 side by side and report how"
+                    + " far bf16's rates are from fp32's (per-unit correlation, relative error, drift); 0: not")
+    int accuracyFrames;
+
+    @Option(names = "--accuracy-sessions", defaultValue = "1",
+            description = "sessions stepped together in that comparison (default: ${DEFAULT-VALUE})")
+    int accuracySessions;
+
+    @Option(names = "--skip-model-rows", description = "measure only what else is asked (peak shapes, profile,"
+            + " accuracy), not the model step per batch and precision")
+    boolean skipModelRows;
+
     @Override
     public Integer call() {
         model.configureThreads(0);
@@ -94,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.printf("%-6s %-5s %10s %10s %12s %12s %10s %14s%n", "batch", "prec", "ms/step", "frames/s",
                     "model GFLOP/s", "matmul GFLOP/s", "of matmul", "state MB/session");
             List<ObjectNode> modelRows = new ArrayList<>();
-            for (int batch : batches) {
+            for (int batch : skipModelRows ? List.<Integer>of() : batches) {
                 for (Precision precision : precisions) {
                     // measure the yardstick next to each model run, so that both see the same machine load
                     double peakBefore = MatmulPeak.gflops(manager, matmulSize, 5);
@@ -129,7 +143,10 @@ public final class BenchCommand implements Callable<Integer> {
             measurePeaks(manager, largest, precisions, peaks);
             reportPeaks(out, largest, peaks, modelRows, published);
             if (profile) {
-                profile(out, network, maxBatch, precisions);
+                profile(out, network, maxBatch);
+            }
+            if (accuracyFrames > 0) {
+                accuracy(out, network);
             }
             if (model.torchscript() != null) {
                 benchTorchScript(out, manager);
@@ -197,28 +214,57 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Each convolution of a step timed on its own: which layers dominate, per precision. */
-    private void profile(ObjectNode out, Network network, int batch, List<Precision> precisions) {
+    /** Each convolution of a step timed on its own, fp32 and bf16 alternately: which layers dominate, bf16's gain. */
+    private void profile(ObjectNode out, Network network, int batch) {
         ObjectNode node = out.putObject("convolution_profile");
         node.put("batch", batch);
-        for (Precision p : precisions) {
-            List<ConvolutionProfile.Row> rows = ConvolutionProfile.run(network, batch, 5, p);
-            double total = rows.stream().mapToDouble(ConvolutionProfile.Row::msPerStep).sum();
-            ArrayNode list = node.putArray(p.toString());
-            System.err.printf(Locale.ROOT, "convolutions of one step at batch %d in %s: %.1f ms in all%n", batch, p,
-                    total);
-            for (ConvolutionProfile.Row row : rows) {
-                ObjectNode r = list.addObject();
-                r.put("call", row.call().toString());
-                r.put("calls_per_step", row.calls());
-                r.put("gflop_per_call", round(row.gflop()));
-                r.put("ms_per_call", round(row.msPerCall()));
-                r.put("ms_per_step", round(row.msPerStep()));
-                System.err.printf(Locale.ROOT, "  %7.2f ms/step %3d x %7.3f GFLOP  %s%n", row.msPerStep(), row.calls(),
-                        row.gflop(), row.call());
-            }
-            node.put(p + "_total_ms", round(total));
+        List<ConvolutionProfile.Row> rows = ConvolutionProfile.run(network, batch, Math.max(3, peakRepeats));
+        double fp32 = rows.stream().mapToDouble(ConvolutionProfile.Row::fp32MsPerStep).sum();
+        double bf16 = rows.stream().mapToDouble(ConvolutionProfile.Row::bf16MsPerStep).sum();
+        node.put("fp32_total_ms", round(fp32));
+        node.put("bf16_total_ms", round(bf16));
+        ArrayNode list = node.putArray("convolutions");
+        System.err.printf(Locale.ROOT, "convolutions of one step at batch %d: %.1f ms in fp32, %.1f in bf16%n", batch,
+                fp32, bf16);
+        System.err.printf("  %9s %9s %8s %5s %8s  %s%n", "fp32 ms", "bf16 ms", "fp32/bf16", "calls", "GFLOP", "call");
+        for (ConvolutionProfile.Row row : rows) {
+            ObjectNode r = list.addObject();
+            r.put("call", row.call().toString());
+            r.put("calls_per_step", row.calls());
+            r.put("gflop_per_call", round(row.gflop()));
+            r.put("fp32_ms_per_call", round(row.fp32Ms()));
+            r.put("bf16_ms_per_call", round(row.bf16Ms()));
+            r.put("fp32_over_bf16_median", round(row.speedup()));
+            System.err.printf(Locale.ROOT, "  %9.2f %9.2f %8.2f %5d %8.3f  %s%n", row.fp32MsPerStep(),
+                    row.bf16MsPerStep(), row.speedup(), row.calls(), row.gflop(), row.call());
         }
+    }
+
+    /** fp32 and bf16 stepped side by side: bf16's distance from fp32 and its speed, on the same frames. */
+    private void accuracy(ObjectNode out, Network network) {
+        PrecisionComparison.Result r = PrecisionComparison.run(network, accuracySessions, accuracyFrames, 144, 256, 42);
+        ObjectNode node = out.putObject("precision_comparison");
+        node.put("frames", r.frames());
+        node.put("sessions", r.sessions());
+        node.put("units", r.units());
+        node.put("correlation_median", r.medianCorrelation());
+        node.put("correlation_p01", r.firstPercentileCorrelation());
+        node.put("correlation_worst", r.worstCorrelation());
+        node.put("relative_error_max", r.maxRelative());
+        node.put("relative_error_median", r.medianRelative());
+        ArrayNode drift = node.putArray("relative_error_mean_per_tenth");
+        for (double d : r.driftBlocks()) {
+            drift.add(d);
+        }
+        node.put("fp32_ms_per_step_median", round(r.fp32Ms()));
+        node.put("bf16_ms_per_step_median", round(r.bf16Ms()));
+        node.put("fp32_over_bf16_median", round(r.speedup()));
+        System.err.printf(Locale.ROOT, "bf16 against fp32 over %d frames, %d units: correlation median %.6f, 1st"
+                + " percentile %.6f, worst %.6f; relative error median %.2g, max %.2g; mean relative error first tenth"
+                + " %.2g, last tenth %.2g; step %.1f ms fp32, %.1f ms bf16 (median ratio %.2f)%n", r.frames(),
+                r.units(), r.medianCorrelation(), r.firstPercentileCorrelation(), r.worstCorrelation(),
+                r.medianRelative(), r.maxRelative(), r.driftBlocks()[0], r.driftBlocks()[9], r.fp32Ms(), r.bf16Ms(),
+                r.speedup());
     }
 
     /** The TorchScript twin's rows beside the Java port's, timed the same way (no FLOP count: the file has none). */
