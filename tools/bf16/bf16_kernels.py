@@ -29,7 +29,9 @@ class Bf16Kernels(torch.nn.Module):
     @torch.jit.export
     def register(self, name: str, weight: Tensor, bias: List[Tensor]) -> int:
         """Keeps weight (any shape) in bf16 and bias (none or one, fp32) under name; returns how many are held."""
-        self.weights[name] = weight.detach().to(torch.bfloat16).contiguous()
+        w = weight.detach().to(torch.bfloat16)
+        # 4-d (convolution) weights channels-last, like the inputs: oneDNN's bf16 kernels run on NHWC without reorders
+        self.weights[name] = w.contiguous(memory_format=torch.channels_last) if w.dim() == 4 else w.contiguous()
         if len(bias) > 0:
             self.biases[name] = bias[0].detach().to(torch.float32).contiguous()
         return len(self.weights)
@@ -44,8 +46,11 @@ class Bf16Kernels(torch.nn.Module):
 
     @torch.jit.export
     def conv(self, name: str, x: Tensor, stride: int, padding: int, groups: int) -> Tensor:
-        """x [N, C, H, W] fp32, weight [O, C/groups, K, K] -> [N, O, H', W'] fp32."""
-        y = torch.conv2d(x.to(torch.bfloat16), self.weights[name], None, [stride, stride], [padding, padding],
+        """x [N, C, H, W] fp32, weight [O, C/groups, K, K] -> [N, O, H', W'] fp32.
+
+        Computed channels-last (NHWC), which oneDNN runs without reordering the input, and returned channels-last:
+        the next element-wise operations keep that layout, so the next convolution's input is NHWC already."""
+        y = torch.conv2d(x.to(dtype=torch.bfloat16, memory_format=torch.channels_last), self.weights[name], None, [stride, stride], [padding, padding],
                          [1, 1], groups).to(torch.float32)
         if name in self.biases:
             y = y + self.biases[name].view(1, -1, 1, 1)

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * convolution's inputs, weights and output to 8 significant bits (relative 2^-9 = 0.2 %). Over the network's ~20
  * layers such roundings add up like a random walk to about 1 % of an activation; a unit's response over time varies
  * by far more than that on this stimulus, so its bf16 trace correlates with its fp32 trace above 0.99 (measured here
- * on AMD Zen 5: median 0.99990, worst 0.998, largest relative error 7e-4, no drift; docs/benchmarks.md). A wrong kernel (e.g. the wrong bf16 kernels of dense 4-channel
+ * on AMD Zen 5: median 0.9999, worst 0.997 to 0.998, largest relative error 7e-4, no drift; docs/benchmarks.md). A wrong kernel (e.g. the wrong bf16 kernels of dense 4-channel
  * convolutions) or a state that drifts apart shows up as correlation far below, or as errors growing over time.
  */
 class PrecisionComparisonTest {

@@ -135,15 +135,20 @@ public final class Bf16Kernels {
      * Which convolutions run in bf16. oneDNN 3.7.1's bf16 kernels for dense (one group) convolutions with a spatial
      * kernel and few output channels are wrong on AMD Zen 5 (4 output channels: 0.4 to 0.8 of the output's
      * magnitude off, and slow; {@code Bf16KernelTest}, docs/numerics.md), so dense spatial convolutions whose output
-     * channels are not a multiple of {@link Convolution2d#CHANNEL_BLOCK} stay in guarded fp32. They are the tiny
-     * configuration's input and dense layers; the published network's are all grouped.
+     * channels are not a multiple of {@link Convolution2d#CHANNEL_BLOCK} stay in guarded fp32 (the tiny
+     * configuration's input and dense layers). Spatial convolutions with fewer than 8 input channels per group (every
+     * configuration's input layer, 1 per group) were wrong in bf16 channels-last too (0.5 off): fp32 as well. They are
+     * a small share of the arithmetic.
      *
      * @param weight [O, C/groups, K, K]
      * @return whether {@link Convolution2d} computes this convolution here when the precision is bf16
      */
     public static boolean routes(ai.djl.ndarray.types.Shape weight, int groups) {
-        boolean denseSpatial = groups == 1 && (weight.get(2) > 1 || weight.get(3) > 1);
-        return !denseSpatial || weight.get(0) % Convolution2d.CHANNEL_BLOCK == 0;
+        boolean spatial = weight.get(2) > 1 || weight.get(3) > 1;
+        if (spatial && weight.get(1) < Convolution2d.SMALLEST_BLOCK) {
+            return false; // e.g. the input layer, 1 channel per group: wrong in bf16 channels-last (0.5 off)
+        }
+        return !(spatial && groups == 1) || weight.get(0) % Convolution2d.CHANNEL_BLOCK == 0;
     }
 
     /**
