@@ -9,6 +9,10 @@ import io.twinloop.inference.session.BatchedSessionStepper;
 import io.twinloop.inference.session.SessionStepper;
 import io.twinloop.inference.torchscript.TorchScriptTwin;
 import io.twinloop.inference.model.numerics.NumericsSelfCheck;
+import io.twinloop.inference.model.elements.Bf16Kernels;
+import io.twinloop.inference.model.elements.Convolution2d;
+import io.twinloop.inference.model.elements.Precision;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -45,6 +49,11 @@ public final class ModelOptions {
                     + " metadata in FILE's .json beside it); instead of --params. Serve trusted files only")
     Path torchscript;
 
+    @Option(names = "--precision", split = ",", paramLabel = "fp32|bf16", converter = PrecisionConverter.class,
+            description = "arithmetic of the Java port's convolutions: fp32 (default) or bf16 (bfloat16 inputs and"
+                    + " weights, fp32 accumulation; CPUs with AVX512-BF16 or AMX only). bench takes a list: fp32,bf16")
+    List<Precision> precisions = new ArrayList<>(List.of(Precision.FP32));
+
     /** the self-check of the last model created, or null */
     private NumericsSelfCheck.Report numerics;
 
@@ -74,11 +83,49 @@ public final class ModelOptions {
      * @throws IllegalArgumentException when the self-check fails (unless overridden)
      */
     public Network createNetwork(NDManager manager, String command, int maxBatch) {
+        for (Precision p : precisions) {
+            if (p == Precision.BF16) {
+                Bf16Kernels.requireSupported();
+            }
+        }
         Network network = params.isEmpty()
                 ? NetworkLoader.initialise(manager, configName == null ? "small" : configName, units, seed)
                 : NetworkLoader.load(manager, configName == null ? "published" : configName, params);
-        numerics = NumericsGate.check(command, network, maxBatch, false, skipNumericsCheck);
+        if (precisions.size() == 1) {
+            Convolution2d.precision(precisions.get(0));
+        }
+        numerics = null;
+        // each precision's kernels are other kernels: check the model in each it will run in
+        for (Precision p : precisions) {
+            NumericsSelfCheck.Report report = Convolution2d.withPrecision(p,
+                    () -> NumericsGate.check(command + " (" + p + ")", network, maxBatch, false, skipNumericsCheck));
+            numerics = numerics == null || numerics.passed() ? report : numerics;
+        }
         return network;
+    }
+
+    /**
+     * @return the one precision the model runs in
+     * @throws IllegalArgumentException when several were named (only bench compares them)
+     */
+    public Precision precision() {
+        if (precisions.size() != 1) {
+            throw new IllegalArgumentException("--precision: give one of fp32 or bf16 (a list is for bench only)");
+        }
+        return precisions.get(0);
+    }
+
+    /** @return every precision named, in order (bench measures each) */
+    public List<Precision> precisions() {
+        return List.copyOf(precisions);
+    }
+
+    /** picocli's conversion: fp32 or bf16, anything else refused in one line */
+    static final class PrecisionConverter implements ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            return Precision.parse(value);
+        }
     }
 
     /**
@@ -87,8 +134,13 @@ public final class ModelOptions {
      */
     public SessionStepper createStepper(String command, int maxBatch) {
         if (servesTorchScript()) {
+            if (precision() != Precision.FP32) {
+                throw new IllegalArgumentException("--precision bf16 applies to the Java port, not to a --torchscript"
+                        + " twin (it computes in whatever types its file does)");
+            }
             return new BatchedSessionStepper(TorchScriptTwin.load(torchscript), true);
         }
+        precision();
         NDManager manager = NDManager.newBaseManager();
         try {
             return BatchedSessionStepper.owning(createNetwork(manager, command, maxBatch));
@@ -126,6 +178,11 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--torchscript and --params name two models: give one");
         }
         return torchscript != null;
+    }
+
+    /** @return the configuration named by --model-config, or "default" */
+    public String configName() {
+        return configName == null ? "default" : configName;
     }
 
     public String modelId() {

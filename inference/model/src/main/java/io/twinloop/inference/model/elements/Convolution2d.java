@@ -66,6 +66,10 @@ public final class Convolution2d {
     private static final Predicate<Call> NO_FAULT = call -> false;
     private static volatile Predicate<Call> faulty = NO_FAULT;
     private static final ThreadLocal<Consumer<Call>> RECORDER = new ThreadLocal<>();
+    /** the process's precision ({@link #precision(Precision)}); fp32 unless a command asks for bf16 */
+    private static volatile Precision precision = Precision.FP32;
+    /** a thread's own precision for a while ({@link #withPrecision}), e.g. to compare both in one process */
+    private static final ThreadLocal<Precision> THREAD_PRECISION = new ThreadLocal<>();
 
     private Convolution2d() {
     }
@@ -86,7 +90,10 @@ public final class Convolution2d {
         if (recorder != null) {
             recorder.accept(call);
         }
-        NDArray y = withGuard(x, weight, bias, stride, padding, groups);
+        NDArray y = currentPrecision() == Precision.BF16 && !JniUtils.isGradMode()
+                && Bf16Kernels.routes(weight.getShape(), groups)
+                ? Bf16Kernels.get().conv(x, weight, bias, stride, padding, groups)
+                : withGuard(x, weight, bias, stride, padding, groups);
         return call != null && faulty.test(call) ? y.add(1) : y;
     }
 
@@ -121,6 +128,40 @@ public final class Convolution2d {
             work.run();
         } finally {
             RECORDER.set(previous);
+        }
+    }
+
+    /**
+     * Sets the precision of every thread's convolutions (those not inside {@link #withPrecision}). bf16 runs only
+     * where no gradient is recorded (training stays fp32) and bypasses the guard: oneDNN's bf16 kernels are other
+     * kernels than the faulty fp32 ones, checked by the self-check in bf16 (docs/numerics.md).
+     *
+     * @throws IllegalStateException in one line when bf16 is asked for on a CPU without bf16 instructions
+     */
+    public static void precision(Precision p) {
+        if (p == Precision.BF16) {
+            Bf16Kernels.get();
+        }
+        precision = p;
+    }
+
+    /** @return the precision convolutions on this thread run in now */
+    public static Precision currentPrecision() {
+        Precision own = THREAD_PRECISION.get();
+        return own != null ? own : precision;
+    }
+
+    /** Runs {@code work} on this thread with its convolutions in {@code p}, whatever the process's precision. */
+    public static <T> T withPrecision(Precision p, java.util.function.Supplier<T> work) {
+        if (p == Precision.BF16) {
+            Bf16Kernels.get();
+        }
+        Precision previous = THREAD_PRECISION.get();
+        THREAD_PRECISION.set(p);
+        try {
+            return work.get();
+        } finally {
+            THREAD_PRECISION.set(previous);
         }
     }
 

@@ -8,7 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.twinloop.inference.model.NoGrad;
+import io.twinloop.inference.model.elements.Bf16Kernels;
 import io.twinloop.inference.model.elements.Convolution2d;
+import io.twinloop.inference.model.elements.Precision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,18 +34,34 @@ public final class ConvolutionCheck {
     /** the largest relative error accepted: far above float32 rounding, far below the faults seen */
     public static final double TOLERANCE = 1e-3;
 
+    /**
+     * the largest relative error accepted in bf16: inputs and weights rounded to 8 significant bits (2^-9 relative
+     * each), the output too, against the largest output: a right kernel measured 2e-3 to 4e-3 here (docs/numerics.md);
+     * 1e-2 leaves room for other blockings and stays below the smallest fp32 fault seen (0.04)
+     */
+    public static final double BF16_TOLERANCE = 1e-2;
+
     /** What was compared and how far apart it was. */
-    public record Result(Convolution2d.Call call, int batch, String direction, double error) {
+    public record Result(Convolution2d.Call call, int batch, String direction, double error, Precision precision) {
+
+        public Result(Convolution2d.Call call, int batch, String direction, double error) {
+            this(call, batch, direction, error, Precision.FP32);
+        }
 
         public boolean passed() {
-            return error <= TOLERANCE; // NaN fails
+            return error <= tolerance(precision); // NaN fails
         }
 
         /** @return e.g. {@code conv2d x[2,24,16,24] w[8,24,3,3] stride 1 pad 1 groups 1 forward: ...} */
         public String describe() {
             return call.withBatch(batch) + " " + direction + ": max relative error " + String.format("%.2g", error)
-                    + " (float32 against float64)";
+                    + " (" + (precision == Precision.BF16 ? "bf16" : "float32") + " against float64)";
         }
+    }
+
+    /** @return the largest relative error accepted for a kernel computing in {@code p} */
+    public static double tolerance(Precision p) {
+        return p == Precision.BF16 ? BF16_TOLERANCE : TOLERANCE;
     }
 
     private ConvolutionCheck() {
@@ -60,8 +79,17 @@ public final class ConvolutionCheck {
             NDArray x = m.randomNormal(in);
             NDArray w = m.randomNormal(call.weight());
             NDArray b = call.bias() ? m.randomNormal(new Shape(call.weight().get(0))) : null;
-            NDArray y = Convolution2d.apply(x, w, b, call.stride(), call.padding(), call.groups());
-            results.add(new Result(call, batch, "forward", forwardError(y, x, w, b, call)));
+            // the forward pass runs in the precision the model runs in (bf16 when so set; gradients are always fp32)
+            Precision precision = Convolution2d.currentPrecision() == Precision.BF16
+                    && Bf16Kernels.routes(call.weight(), call.groups()) ? Precision.BF16 : Precision.FP32;
+            NDArray y;
+            try (NoGrad noGrad = new NoGrad()) { // as served; bf16 runs only without gradients
+                y = Convolution2d.apply(x, w, b, call.stride(), call.padding(), call.groups());
+            }
+            results.add(new Result(call, batch, "forward", forwardError(y, x, w, b, call), precision));
+            if (precision == Precision.BF16) {
+                Bf16Kernels.get().forget(); // the random weight registered; the model's register again on use
+            }
             if (backward) {
                 results.addAll(backwardErrors(x, w, b, call, batch, m));
             }
