@@ -147,10 +147,16 @@ class AnyTwinStepperTest {
                 }
             }
             assertEquals(2 * (GAIN.length + 1) * Float.BYTES, stepper.stateBytes("a") + stepper.stateBytes("c"));
-            SessionStepper.FrameInput wrongSize = new SessionStepper.FrameInput("a", new float[9], 3, 3,
-                    new float[2], new float[2]);
-            assertEquals("session a: a 3 x 3 frame; the model takes 4 x 4",
-                    assertThrows(IllegalArgumentException.class, () -> stepper.step(List.of(wrongSize))).getMessage());
+            // a frame of another size is resized to the twin's (bilinear): a uniform 3 x 3 frame stays uniform
+            float[] uniform = new float[9];
+            java.util.Arrays.fill(uniform, 0.5f);
+            float[] before = traces.get("a").clone();
+            float[] resized = stepper.step(List.of(new SessionStepper.FrameInput("a", uniform, 3, 3,
+                    new float[2], new float[2]))).get(0);
+            for (int u = 0; u < GAIN.length; u++) {
+                assertEquals((float) Math.exp(LEAK * before[u] + GAIN[u] * 0.5f), resized[u],
+                        1e-5f * Math.max(1, Math.abs(resized[u])));
+            }
         }
     }
 
