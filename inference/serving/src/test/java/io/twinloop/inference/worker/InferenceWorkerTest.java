@@ -1,5 +1,9 @@
 package io.twinloop.inference.worker;
 
+import static io.twinloop.inference.worker.QuietConsumer.ALIGNED_0;
+import static io.twinloop.inference.worker.WorkerTestClients.await;
+import static io.twinloop.inference.worker.WorkerTestClients.clients;
+
 import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.DeadLetter;
@@ -8,25 +12,19 @@ import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.Prediction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,45 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The worker's poll loop on Kafka's mock clients: rejection, replay skipping, commits, revocation, restarts. */
 class InferenceWorkerTest {
 
-    private static final TopicPartition ALIGNED_0 = new TopicPartition(Topics.ALIGNED, 0);
-
-    /** A mock consumer that yields the CPU when it has nothing (the real one waits in poll). */
-    private static final class QuietConsumer extends MockConsumer<String, byte[]> {
-        /** Every commit, kept here: the mock forgets the commits of partitions it no longer holds. */
-        final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
-
-        QuietConsumer() {
-            super("earliest");
-        }
-
-        @Override
-        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-            super.commitSync(offsets);
-            offsets.forEach((partition, position) -> commits.put(partition, position.offset()));
-        }
-
-        @Override
-        public ConsumerRecords<String, byte[]> poll(Duration timeout) {
-            ConsumerRecords<String, byte[]> records = super.poll(timeout);
-            if (records.isEmpty()) {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return records;
-        }
-
-        /** Assigns partition 0 of the aligned topic and queues the records at offsets 0, 1, ... */
-        void deliver(List<ConsumerRecord<String, byte[]>> records) {
-            schedulePollTask(() -> {
-                rebalance(List.of(ALIGNED_0));
-                updateBeginningOffsets(Map.of(ALIGNED_0, 0L));
-                records.forEach(this::addRecord);
-            });
-        }
-    }
 
     private static ConsumerRecord<String, byte[]> record(long offset, String key, ModelInput input) {
         return record(offset, key, input == null ? null : input.toByteArray());
@@ -84,31 +43,6 @@ class InferenceWorkerTest {
 
     private static MockProducer<String, byte[]> producer(boolean autoComplete) {
         return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static WorkerClients clients(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
-        return new WorkerClients() {
-            @Override
-            public Consumer<String, byte[]> consumer() {
-                return consumer;
-            }
-
-            @Override
-            public Producer<String, byte[]> producer() {
-                return producer;
-            }
-        };
-    }
-
-    /** Waits for a condition the worker's thread brings about (a hang fails after a minute; nothing is timed). */
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(2);
-        }
     }
 
     private static Thread start(InferenceWorker worker) {

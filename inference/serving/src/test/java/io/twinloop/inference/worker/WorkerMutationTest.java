@@ -1,5 +1,7 @@
 package io.twinloop.inference.worker;
 
+import static io.twinloop.inference.worker.WorkerTestClients.clients;
+
 import com.google.protobuf.ByteString;
 import io.twinloop.proto.DeadLetters;
 import io.twinloop.proto.Topics;
@@ -10,13 +12,8 @@ import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.PixelFormat;
 import io.twinloop.proto.v1.Prediction;
 import io.twinloop.proto.v1.StimulusFrame;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,33 +48,6 @@ class WorkerMutationTest {
     private static final TopicPartition P0 = new TopicPartition(Topics.ALIGNED, 0);
     private static final int MUTANTS = 1_500;
     private static final int FRAMES = 40;
-
-    private static final class QuietConsumer extends MockConsumer<String, byte[]> {
-        final Map<TopicPartition, Long> commits = new ConcurrentHashMap<>();
-
-        QuietConsumer() {
-            super("earliest");
-        }
-
-        @Override
-        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-            super.commitSync(offsets);
-            offsets.forEach((partition, position) -> commits.put(partition, position.offset()));
-        }
-
-        @Override
-        public ConsumerRecords<String, byte[]> poll(Duration timeout) {
-            ConsumerRecords<String, byte[]> records = super.poll(timeout);
-            if (records.isEmpty()) {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return records;
-        }
-    }
 
     @Test
     void mutatedAlignedRecordsNeverBreakTheWorkerNorTheLiveSessions() throws Exception {
@@ -231,17 +200,4 @@ class WorkerMutationTest {
         return b.array();
     }
 
-    private static WorkerClients clients(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
-        return new WorkerClients() {
-            @Override
-            public Consumer<String, byte[]> consumer() {
-                return consumer;
-            }
-
-            @Override
-            public Producer<String, byte[]> producer() {
-                return producer;
-            }
-        };
-    }
 }

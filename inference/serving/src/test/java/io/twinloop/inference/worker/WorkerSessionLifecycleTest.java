@@ -1,17 +1,16 @@
 package io.twinloop.inference.worker;
 
+import static io.twinloop.inference.worker.WorkerTestClients.await;
+import static io.twinloop.inference.worker.WorkerTestClients.clients;
+
 import io.twinloop.proto.Topics;
 import io.twinloop.proto.v1.DeadLetter;
 import io.twinloop.proto.v1.DeadLetterReason;
 import io.twinloop.proto.v1.ModelInput;
 import io.twinloop.proto.v1.Prediction;
 import io.twinloop.proto.v1.SessionStart;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,55 +37,6 @@ class WorkerSessionLifecycleTest {
     private static final TopicPartition P0 = new TopicPartition(Topics.ALIGNED, 0);
     private static final TopicPartition P1 = new TopicPartition(Topics.ALIGNED, 1);
     private static final long SECOND = 1_000_000_000L;
-
-    /** A mock consumer that yields the CPU when it has nothing (the real one waits in poll). */
-    private static final class QuietConsumer extends MockConsumer<String, byte[]> {
-        QuietConsumer() {
-            super("earliest");
-        }
-
-        @Override
-        public ConsumerRecords<String, byte[]> poll(Duration timeout) {
-            ConsumerRecords<String, byte[]> records = super.poll(timeout);
-            if (records.isEmpty()) {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return records;
-        }
-
-        void send(TopicPartition partition, long offset, ModelInput input) {
-            schedulePollTask(() -> addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset,
-                    input.getSessionId(), input.toByteArray())));
-        }
-    }
-
-    private static WorkerClients clients(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
-        return new WorkerClients() {
-            @Override
-            public Consumer<String, byte[]> consumer() {
-                return consumer;
-            }
-
-            @Override
-            public Producer<String, byte[]> producer() {
-                return producer;
-            }
-        };
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(2);
-        }
-    }
 
     /** Predictions as "session:frame", in the order sent. */
     private static List<String> predictions(MockProducer<String, byte[]> producer) throws Exception {
