@@ -243,7 +243,7 @@ public record TwinloopCheckpoint(JsonNode architecture, int units, JsonNode meta
     }
 
     /** Stored, not deflated: weights barely compress, and numpy can then read the records in place. */
-    private static void writeStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    static void writeStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(bytes.length);

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,9 +191,9 @@ class HostileCheckpointTest {
         byte[] storage = floats(5);
         Path file = dir.resolve("lying.pt");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(out, "h/data.pkl", pickle);
-            stored(out, "h/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-            stored(out, "h/data/0", storage);
+            TwinloopCheckpoint.writeStored(out, "h/data.pkl", pickle);
+            TwinloopCheckpoint.writeStored(out, "h/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            TwinloopCheckpoint.writeStored(out, "h/data/0", storage);
         }
         // the central directory entry of h/data/0 now says 2 GiB - 1, compressed and not
         byte[] bytes = Files.readAllBytes(file);
@@ -204,19 +202,6 @@ class HostileCheckpointTest {
         Files.write(file, bytes);
         CheckpointException e = assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(file, MIB));
         assertTrue(e.getMessage().startsWith(file.toString()) && !e.getMessage().contains("\n"), e.getMessage());
-    }
-
-    private static void stored(ZipOutputStream out, String name, byte[] bytes) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(bytes.length);
-        entry.setCompressedSize(bytes.length);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        entry.setCrc(crc.getValue());
-        out.putNextEntry(entry);
-        out.write(bytes);
-        out.closeEntry();
     }
 
     /** @return the offset of {@code name}'s central directory header (signature PK\1\2) */
