@@ -116,8 +116,8 @@ public final class MeiCommand implements Callable<Integer> {
         for (int u = 0; u < units; u++) {
             twinColumns[u] = truth.neurons().indexOf(chosen.get(u));
         }
-        int pixels = naturals.get(0).frames()[0].length;
-        int height = (int) Math.round(Math.sqrt(pixels * 9.0 / 16.0));
+        int width = MeiRun.widthOf(naturals);
+        int height = naturals.get(0).frames()[0].length / width;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
                 new StringSerializer(), new ByteArraySerializer());
@@ -125,8 +125,8 @@ public final class MeiCommand implements Callable<Integer> {
                      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                      new StringDeserializer(), new ByteArrayDeserializer())) {
-            ServiceClipResponder service = new ServiceClipResponder(producer, consumer, modelId, height,
-                    pixels / height, "mei-" + UUID.randomUUID(), Duration.ofMinutes(10));
+            ServiceClipResponder service = new ServiceClipResponder(producer, consumer, modelId, height, width,
+                    "mei-" + UUID.randomUUID(), Duration.ofMinutes(10));
             System.out.println(MeiRun.run(service, mouse, twinColumns, ids, naturals, settings, out, seed, chosen));
             System.err.printf(java.util.Locale.ROOT, "mei: %.1f candidate-frames per second through the service%n",
                     service.candidateFramesPerSecond());

@@ -128,7 +128,8 @@ public final class MeiRun {
         return line;
     }
 
-    private static int widthOf(List<NaturalSegments.Segment> naturals) {
+    /** @return the width of the segments' frames (16:9, as the rig's) */
+    public static int widthOf(List<NaturalSegments.Segment> naturals) {
         int pixels = naturals.get(0).frames()[0].length;
         // the rig's frames are 16:9 (144 x 256); any screen whose width is 16/9 of its height
         int height = (int) Math.round(Math.sqrt(pixels * 9.0 / 16.0));
