@@ -134,11 +134,7 @@ public final class ModelOptions {
      */
     public SessionStepper createStepper(String command, int maxBatch) {
         if (servesTorchScript()) {
-            if (precision() != Precision.FP32) {
-                throw new IllegalArgumentException("--precision bf16 applies to the Java port, not to a --torchscript"
-                        + " twin (it computes in whatever types its file does)");
-            }
-            return new BatchedSessionStepper(TorchScriptTwin.load(torchscript), true);
+            return new BatchedSessionStepper(loadTorchScript(), true);
         }
         precision();
         NDManager manager = NDManager.newBaseManager();
@@ -157,9 +153,18 @@ public final class ModelOptions {
      */
     public Twin createTwin(NDManager manager, String command, int maxBatch) {
         if (servesTorchScript()) {
-            return TorchScriptTwin.load(torchscript);
+            return loadTorchScript();
         }
         return new FnnTwin(createNetwork(manager, command, maxBatch));
+    }
+
+    /** @return the {@code --torchscript} twin, loaded and checked; refused with {@code --precision bf16} */
+    private TorchScriptTwin loadTorchScript() {
+        if (precision() != Precision.FP32) {
+            throw new IllegalArgumentException("--precision bf16 applies to the Java port, not to a --torchscript"
+                    + " twin (it computes in whatever types its file does)");
+        }
+        return TorchScriptTwin.load(torchscript);
     }
 
     /** @return why the loaded model's numbers cannot be trusted (its self-check failed, overridden), or null */
